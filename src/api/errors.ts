@@ -1,0 +1,70 @@
+import * as grpc from '@grpc/grpc-js';
+import type { ServerError } from '../server/errors.js';
+
+// etcd's client-facing errors: the gRPC status code and the exact message etcd sends.
+
+export interface EtcdError {
+  code: grpc.status;
+  message: string;
+}
+
+const S = grpc.status;
+
+export const ERR = {
+  emptyKey: { code: S.INVALID_ARGUMENT, message: 'etcdserver: key is not provided' },
+  keyNotFound: { code: S.INVALID_ARGUMENT, message: 'etcdserver: key not found' },
+  valueProvided: { code: S.INVALID_ARGUMENT, message: 'etcdserver: value is provided' },
+  leaseProvided: { code: S.INVALID_ARGUMENT, message: 'etcdserver: lease is provided' },
+  tooManyOps: { code: S.INVALID_ARGUMENT, message: 'etcdserver: too many operations in txn request' },
+  duplicateKey: { code: S.INVALID_ARGUMENT, message: 'etcdserver: duplicate key given in txn request' },
+  invalidSortOption: { code: S.INVALID_ARGUMENT, message: 'etcdserver: invalid sort option' },
+  compacted: { code: S.OUT_OF_RANGE, message: 'etcdserver: mvcc: required revision has been compacted' },
+  futureRev: { code: S.OUT_OF_RANGE, message: 'etcdserver: mvcc: required revision is a future revision' },
+  noSpace: { code: S.RESOURCE_EXHAUSTED, message: 'etcdserver: mvcc: database space exceeded' },
+  leaseNotFound: { code: S.NOT_FOUND, message: 'etcdserver: requested lease not found' },
+  leaseExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: lease already exists' },
+  leaseTtlTooLarge: { code: S.OUT_OF_RANGE, message: 'etcdserver: too large lease TTL' },
+  memberNotFound: { code: S.NOT_FOUND, message: 'etcdserver: member not found' },
+  requestTooLarge: { code: S.INVALID_ARGUMENT, message: 'etcdserver: request is too large' },
+  noLeader: { code: S.UNAVAILABLE, message: 'etcdserver: no leader' },
+  notCapable: { code: S.UNAVAILABLE, message: 'etcdserver: not capable' },
+  stopped: { code: S.UNAVAILABLE, message: 'etcdserver: server stopped' },
+  timeout: { code: S.UNAVAILABLE, message: 'etcdserver: request timed out' },
+  badLeaderTransferee: { code: S.FAILED_PRECONDITION, message: 'etcdserver: bad leader transferee' },
+} satisfies Record<string, EtcdError>;
+
+export function fromServerError(e: ServerError): EtcdError {
+  switch (e.kind) {
+    case 'compacted':
+      return ERR.compacted;
+    case 'future_rev':
+      return ERR.futureRev;
+    case 'key_not_found':
+      return ERR.keyNotFound;
+    case 'lease_not_found':
+      return ERR.leaseNotFound;
+    case 'lease_exists':
+      return ERR.leaseExist;
+    case 'lease_ttl_too_large':
+      return ERR.leaseTtlTooLarge;
+    case 'request_too_large':
+      return ERR.requestTooLarge;
+    case 'no_space':
+      return ERR.noSpace;
+    case 'no_leader':
+      return ERR.noLeader;
+    case 'stopped':
+      return ERR.stopped;
+    case 'timeout':
+      return ERR.timeout;
+    case 'member_not_found':
+      return ERR.memberNotFound;
+    case 'bad_leader_transferee':
+      return ERR.badLeaderTransferee;
+  }
+}
+
+/** The error object grpc-js sends: status code plus etcd's message as the details. */
+export function toStatus(e: EtcdError): Partial<grpc.StatusObject> {
+  return { code: e.code, details: e.message, metadata: new grpc.Metadata() };
+}

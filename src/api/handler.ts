@@ -1,0 +1,33 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import type { ServerError } from '../server/errors.js';
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: EtcdError };
+
+export function reply<T>(value: T): Reply<T> {
+  return { ok: true, value };
+}
+
+export function reject<T>(error: EtcdError | ServerError): Reply<T> {
+  return { ok: false, error: 'kind' in error ? fromServerError(error) : error };
+}
+
+/**
+ * Adapts an async handler to grpc-js. A bug in a handler becomes an INTERNAL status for that
+ * call, never a crashed process.
+ */
+export function unary<Req, Res>(logger: Logger, fn: (req: Req) => Promise<Reply<Res>>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call.request).then(
+      (r) => {
+        if (r.ok) callback(null, r.value);
+        else callback(toStatus(r.error));
+      },
+      (err: unknown) => {
+        logger.error({ err, method: call.getPath() }, 'handler failed');
+        callback({ code: 13, details: err instanceof Error ? err.message : String(err) });
+      },
+    );
+  };
+}

@@ -1,0 +1,74 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import * as rpc from '../gen/etcdserverpb.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchResponse } from '../watch/index.js';
+import { fromEvent } from '../wire/responses.js';
+import { makeHeader } from './header.js';
+
+function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
+  const filters: WatchFilter[] = [];
+  for (const f of r.filters) {
+    if (f === rpc.WatchCreateRequest_FilterType.NOPUT) filters.push('noput');
+    else if (f === rpc.WatchCreateRequest_FilterType.NODELETE) filters.push('nodelete');
+  }
+  return {
+    key: r.key,
+    rangeEnd: r.range_end,
+    startRevision: r.start_revision,
+    progressNotify: r.progress_notify,
+    filters,
+    prevKv: r.prev_kv,
+    watchId: r.watch_id,
+    fragment: r.fragment,
+  };
+}
+
+// etcdserverpb.Watch: one WatchStream per gRPC stream; gRPC flow control pauses it.
+export function watchService(server: EtcdServer, logger: Logger): { handlers: rpc.WatchHandlers; stop: () => void } {
+  const open = new Set<WatchStream>();
+
+  const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, rpc.WatchResponseInit> = (call) => {
+    const send = (resp: WatchResponse): boolean =>
+      call.write({
+        header: makeHeader(server, resp.revision),
+        watch_id: resp.watchId,
+        created: resp.created,
+        canceled: resp.canceled,
+        compact_revision: resp.compactRevision,
+        cancel_reason: resp.cancelReason,
+        fragment: resp.fragment,
+        events: resp.events.map(fromEvent),
+      });
+    const stream = new WatchStream(server.watchHub, send);
+    open.add(stream);
+    call.on('drain', () => stream.resume());
+    call.on('data', (req: rpc.WatchRequest) => {
+      if (req.create_request !== undefined) stream.create(toCreate(req.create_request));
+      else if (req.cancel_request !== undefined) stream.cancel(req.cancel_request.watch_id);
+      else if (req.progress_request !== undefined) stream.requestProgress();
+    });
+    const close = (): void => {
+      if (!open.delete(stream)) return;
+      stream.close();
+    };
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('cancelled', close);
+    call.on('close', close);
+    call.on('error', (err: Error) => {
+      logger.debug({ err }, 'watch stream error');
+      close();
+    });
+  };
+
+  return {
+    handlers: { Watch: watch },
+    stop: () => {
+      for (const s of open) s.close();
+      open.clear();
+    },
+  };
+}

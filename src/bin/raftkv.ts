@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Daemon } from '../daemon/daemon.js';
+import { parseFlags } from '../daemon/flags.js';
+import { VERSION } from '../version.js';
+
+const daemon = new Daemon(parseFlags(process.argv, VERSION));
+let stopping = false;
+const shutdown = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  daemon.logger.info({ signal }, 'received signal; shutting down');
+  daemon.stop().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      daemon.logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+daemon.run().catch((err: unknown) => {
+  daemon.logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+});

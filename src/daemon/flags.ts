@@ -1,0 +1,124 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { defaultConfig, type ServerConfig } from '../server/config.js';
+
+// The daemon's command line: etcd's flag names and defaults. Every flag can also come from the
+// environment as ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER), which is what `member add` prints.
+
+export interface DaemonOptions {
+  config: ServerConfig;
+  logLevel: string;
+}
+
+function envName(flag: string): string {
+  return 'ETCD_' + flag.replace(/-/g, '_').toUpperCase();
+}
+
+function intArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`invalid value "${value}": not a non-negative integer`);
+  return n;
+}
+
+function urlList(value: string): string[] {
+  const urls = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const u of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new InvalidArgumentError(`invalid URL "${u}"`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError(`URL scheme must be http or https: ${u}`);
+  }
+  return urls;
+}
+
+export function parseInitialCluster(value: string): { name: string; peerUrl: string }[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new InvalidArgumentError(`invalid --initial-cluster entry "${pair}" (want name=url)`);
+      const peerUrl = pair.slice(eq + 1);
+      urlList(peerUrl);
+      return { name: pair.slice(0, eq), peerUrl };
+    });
+}
+
+export function buildCommand(version: string): Command {
+  const d = defaultConfig();
+  const opt = (flags: string, description: string, flagName: string): Option => new Option(flags, description).env(envName(flagName));
+  return new Command('raftkv')
+    .description('raftkv: a Raft-replicated key-value store speaking etcd v3 gRPC')
+    .version(`raftkv Version: ${version}\nAPI version: 3.4`, '--version', 'print the version and exit')
+    .addOption(opt('--name <name>', 'human-readable name for this member', 'name').default(d.name))
+    .addOption(opt('--data-dir <path>', 'path to the data directory (default: ${name}.etcd)', 'data-dir'))
+    .addOption(opt('--listen-client-urls <urls>', 'URLs to listen on for client traffic', 'listen-client-urls').argParser(urlList).default(d.listenClientUrls))
+    .addOption(opt('--advertise-client-urls <urls>', "this member's client URLs to advertise", 'advertise-client-urls').argParser(urlList).default(d.advertiseClientUrls))
+    .addOption(opt('--listen-peer-urls <urls>', 'URLs to listen on for peer traffic', 'listen-peer-urls').argParser(urlList).default(d.listenPeerUrls))
+    .addOption(opt('--initial-advertise-peer-urls <urls>', "this member's peer URLs to advertise", 'initial-advertise-peer-urls').argParser(urlList).default(d.initialAdvertisePeerUrls))
+    .addOption(opt('--initial-cluster <pairs>', 'initial cluster configuration, name=peerURL,...', 'initial-cluster').argParser(parseInitialCluster))
+    .addOption(opt('--initial-cluster-state <state>', "initial cluster state ('new' or 'existing')", 'initial-cluster-state').choices(['new', 'existing']).default('new'))
+    .addOption(opt('--initial-cluster-token <token>', 'initial cluster token for bootstrap', 'initial-cluster-token').default(d.initialClusterToken))
+    .addOption(opt('--max-request-bytes <n>', 'maximum client request size in bytes', 'max-request-bytes').argParser(intArg).default(d.maxRequestBytes))
+    .addOption(opt('--quota-backend-bytes <n>', 'raise the NOSPACE alarm when the backend exceeds this (0 = 2 GiB)', 'quota-backend-bytes').argParser(intArg).default(0))
+    .addOption(opt('--snapshot-count <n>', 'applied entries between log compactions', 'snapshot-count').argParser(intArg).default(d.snapshotCount))
+    .addOption(opt('--heartbeat-interval <ms>', 'heartbeat interval in milliseconds', 'heartbeat-interval').argParser(intArg).default(d.heartbeatIntervalMs))
+    .addOption(opt('--election-timeout <ms>', 'election timeout in milliseconds', 'election-timeout').argParser(intArg).default(d.electionTimeoutMs))
+    .addOption(opt('--max-txn-ops <n>', 'maximum operations in one transaction', 'max-txn-ops').argParser(intArg).default(d.maxTxnOps))
+    .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
+    .allowExcessArguments(false);
+}
+
+interface RawFlags {
+  name: string;
+  dataDir?: string;
+  listenClientUrls: string[];
+  advertiseClientUrls: string[];
+  listenPeerUrls: string[];
+  initialAdvertisePeerUrls: string[];
+  initialCluster?: { name: string; peerUrl: string }[];
+  initialClusterState: 'new' | 'existing';
+  initialClusterToken: string;
+  maxRequestBytes: number;
+  quotaBackendBytes: number;
+  snapshotCount: number;
+  heartbeatInterval: number;
+  electionTimeout: number;
+  maxTxnOps: number;
+  logLevel: string;
+}
+
+export function toOptions(raw: RawFlags): DaemonOptions {
+  const base = defaultConfig(raw.name);
+  // Like etcd: without --initial-cluster, a named member forms a cluster of itself.
+  const initialCluster = raw.initialCluster ?? raw.initialAdvertisePeerUrls.map((peerUrl) => ({ name: raw.name, peerUrl }));
+  return {
+    logLevel: raw.logLevel,
+    config: {
+      ...base,
+      dataDir: raw.dataDir ?? base.dataDir,
+      listenClientUrls: raw.listenClientUrls,
+      advertiseClientUrls: raw.advertiseClientUrls,
+      listenPeerUrls: raw.listenPeerUrls,
+      initialAdvertisePeerUrls: raw.initialAdvertisePeerUrls,
+      initialCluster,
+      initialClusterState: raw.initialClusterState,
+      initialClusterToken: raw.initialClusterToken,
+      maxRequestBytes: raw.maxRequestBytes,
+      quotaBackendBytes: raw.quotaBackendBytes,
+      snapshotCount: raw.snapshotCount,
+      heartbeatIntervalMs: raw.heartbeatInterval,
+      electionTimeoutMs: raw.electionTimeout,
+      maxTxnOps: raw.maxTxnOps,
+    },
+  };
+}
+
+export function parseFlags(argv: string[], version: string): DaemonOptions {
+  const cmd = buildCommand(version);
+  cmd.parse(argv);
+  return toOptions(cmd.opts<RawFlags>());
+}

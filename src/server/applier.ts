@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import * as rpc from '../gen/etcdserverpb.js';
+import { InternalRequest } from '../gen/raftkvpb.js';
+import type { Lessor } from '../lease/lessor.js';
+import type { MvccStore } from '../mvcc/store.js';
+import type { MvccEvent } from '../mvcc/types.js';
+import { toDeleteRange, toPut, toTxn } from '../wire/requests.js';
+import type { Alarms } from './alarms.js';
+import type { AlarmType, ApplyResult } from './apply-results.js';
+import type { CommittedEntry } from './consensus.js';
+import { fail, ok } from './errors.js';
+
+export interface AppliedRequest {
+  id: bigint;
+  result: ApplyResult;
+}
+
+export interface BatchOutcome {
+  applied: AppliedRequest[];
+  events: MvccEvent[];
+  revision: number;
+}
+
+const ALARM_NAME: Record<number, AlarmType | undefined> = {
+  [rpc.AlarmType.NOSPACE]: 'NOSPACE',
+  [rpc.AlarmType.CORRUPT]: 'CORRUPT',
+};
+
+// Applies committed entries, in index order, to the MVCC store and lessor. A whole batch is one
+// SQLite transaction that also records the applied index, so state and index never disagree.
+export class Applier {
+  private applied: number;
+  private readonly saveApplied: Database.Statement<[number]>;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: MvccStore,
+    private readonly lessor: Lessor,
+    private readonly alarms: Alarms,
+  ) {
+    db.exec('CREATE TABLE IF NOT EXISTS apply_state (id INTEGER PRIMARY KEY CHECK (id = 0), applied_index INTEGER NOT NULL)');
+    db.exec('INSERT OR IGNORE INTO apply_state (id, applied_index) VALUES (0, 0)');
+    this.saveApplied = db.prepare('UPDATE apply_state SET applied_index = ? WHERE id = 0');
+    this.applied = (db.prepare('SELECT applied_index AS a FROM apply_state WHERE id = 0').get() as { a: number }).a;
+  }
+
+  appliedIndex(): number {
+    return this.applied;
+  }
+
+  applyBatch(entries: readonly CommittedEntry[]): BatchOutcome {
+    const applied: AppliedRequest[] = [];
+    const events: MvccEvent[] = [];
+    let last = this.applied;
+    this.db.transaction(() => {
+      for (const entry of entries) {
+        if (entry.index <= last) continue;
+        last = entry.index;
+        if (entry.data.length === 0) continue; // a leader's empty entry
+        const req = InternalRequest.decode(entry.data);
+        applied.push({ id: req.ID, result: this.applyOne(req, events) });
+      }
+      if (last !== this.applied) this.saveApplied.run(last);
+    })();
+    this.applied = last;
+    return { applied, events, revision: this.store.currentRevision() };
+  }
+
+  private applyOne(req: InternalRequest, events: MvccEvent[]): ApplyResult {
+    const store = this.store;
+    if (req.put !== undefined) {
+      const r = store.put(toPut(req.put));
+      if (!r.ok) return fail(r.error);
+      events.push(...r.value.events);
+      return ok({ revision: r.value.revision, value: { type: 'put', put: r.value.result } });
+    }
+    if (req.delete_range !== undefined) {
+      const r = store.deleteRange(toDeleteRange(req.delete_range));
+      if (!r.ok) return fail(r.error);
+      events.push(...r.value.events);
+      return ok({ revision: r.value.revision, value: { type: 'delete', deleteRange: r.value.result } });
+    }
+    if (req.txn !== undefined) {
+      const r = store.txn(toTxn(req.txn));
+      if (!r.ok) return fail(r.error);
+      events.push(...r.value.events);
+      return ok({ revision: r.value.revision, value: { type: 'txn', txn: r.value.result } });
+    }
+    if (req.compaction !== undefined) {
+      const r = store.compact(req.compaction.revision);
+      if (!r.ok) return fail(r.error);
+      return ok({ revision: store.currentRevision(), value: { type: 'compact' } });
+    }
+    if (req.lease_grant !== undefined) {
+      const { ID, TTL } = req.lease_grant;
+      const err = this.lessor.grant(ID, TTL);
+      if (err !== undefined) return fail(err);
+      return ok({ revision: store.currentRevision(), value: { type: 'lease_grant', id: ID, ttl: TTL } });
+    }
+    if (req.lease_revoke !== undefined) {
+      const id = req.lease_revoke.ID;
+      if (!this.lessor.exists(id)) return fail({ kind: 'lease_not_found' });
+      const r = store.revokeLease(id);
+      this.lessor.revoke(id);
+      events.push(...r.events);
+      return ok({ revision: r.revision, value: { type: 'lease_revoke' } });
+    }
+    if (req.alarm !== undefined) {
+      const { action, memberID, alarm } = req.alarm;
+      const name = ALARM_NAME[alarm];
+      let alarms = this.alarms.list();
+      if (name !== undefined && action === rpc.AlarmRequest_AlarmAction.ACTIVATE) alarms = this.alarms.activate(memberID, name);
+      if (name !== undefined && action === rpc.AlarmRequest_AlarmAction.DEACTIVATE) alarms = this.alarms.deactivate(memberID, name);
+      return ok({ revision: store.currentRevision(), value: { type: 'alarm', alarms } });
+    }
+    // An entry this version does not understand changes nothing, on every member alike.
+    return ok({ revision: store.currentRevision(), value: { type: 'compact' } });
+  }
+}

@@ -1,0 +1,42 @@
+// The daemon's settings, named after etcd's flags.
+export interface ServerConfig {
+  name: string;
+  dataDir: string;
+  listenClientUrls: string[];
+  advertiseClientUrls: string[];
+  listenPeerUrls: string[];
+  initialAdvertisePeerUrls: string[];
+  /** name=peerURL pairs, as --initial-cluster gives them. */
+  initialCluster: { name: string; peerUrl: string }[];
+  initialClusterState: 'new' | 'existing';
+  initialClusterToken: string;
+  maxRequestBytes: number;
+  /** 0 means etcd's default quota (2 GiB). */
+  quotaBackendBytes: number;
+  snapshotCount: number;
+  heartbeatIntervalMs: number;
+  electionTimeoutMs: number;
+  maxTxnOps: number;
+}
+
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+
+export function defaultConfig(name = 'default'): ServerConfig {
+  return {
+    name,
+    dataDir: `${name}.etcd`,
+    listenClientUrls: ['http://127.0.0.1:2379'],
+    advertiseClientUrls: ['http://localhost:2379'],
+    listenPeerUrls: ['http://localhost:2380'],
+    initialAdvertisePeerUrls: ['http://localhost:2380'],
+    initialCluster: [{ name, peerUrl: 'http://localhost:2380' }],
+    initialClusterState: 'new',
+    initialClusterToken: 'etcd-cluster',
+    maxRequestBytes: 1.5 * 1024 * 1024,
+    quotaBackendBytes: 0,
+    snapshotCount: 10_000,
+    heartbeatIntervalMs: 100,
+    electionTimeoutMs: 1000,
+    maxTxnOps: 128,
+  };
+}

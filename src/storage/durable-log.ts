@@ -1,0 +1,149 @@
+import Database from 'better-sqlite3';
+
+// The durable Raft log: entries, hard state and the compaction point, in their own SQLite file.
+// Every save() is one transaction with synchronous=FULL, so it is fsync'd when save() returns:
+// that is the persistence Raft requires before a vote, an append ack or a client reply.
+
+export type EntryType = 'normal' | 'confChange';
+
+export interface LogEntry {
+  index: number;
+  term: number;
+  type: EntryType;
+  data: Uint8Array;
+}
+
+export interface HardState {
+  term: number;
+  vote: bigint;
+  commit: number;
+}
+
+interface EntryRow {
+  idx: number;
+  term: number;
+  type: number;
+  data: Buffer;
+}
+
+const TYPE_CODE: Record<EntryType, number> = { normal: 0, confChange: 1 };
+
+export class DurableLog {
+  private readonly db: Database.Database;
+  private readonly insertEntry: Database.Statement<[number, number, number, Buffer]>;
+  private readonly deleteFrom: Database.Statement<[number]>;
+  private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly selectRange: Database.Statement<[number, number], EntryRow>;
+  private readonly selectTerm: Database.Statement<[number], { term: number }>;
+  private readonly putMeta: Database.Statement<[string, string]>;
+  private first: number;
+  private last: number;
+  private snapIndex: number;
+  private snapTerm: number;
+  private hs: HardState;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, term INTEGER NOT NULL, type INTEGER NOT NULL, data BLOB NOT NULL);
+      CREATE TABLE IF NOT EXISTS log_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+    `);
+    this.insertEntry = this.db.prepare('INSERT OR REPLACE INTO entries (idx, term, type, data) VALUES (?, ?, ?, ?)');
+    this.deleteFrom = this.db.prepare('DELETE FROM entries WHERE idx >= ?');
+    this.deleteUpTo = this.db.prepare('DELETE FROM entries WHERE idx <= ?');
+    this.selectRange = this.db.prepare('SELECT idx, term, type, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx');
+    this.selectTerm = this.db.prepare('SELECT term FROM entries WHERE idx = ?');
+    this.putMeta = this.db.prepare('INSERT OR REPLACE INTO log_meta (k, v) VALUES (?, ?)');
+
+    const meta = new Map(
+      (this.db.prepare('SELECT k, v FROM log_meta').all() as { k: string; v: string }[]).map((r) => [r.k, r.v]),
+    );
+    this.snapIndex = Number(meta.get('snap_index') ?? '0');
+    this.snapTerm = Number(meta.get('snap_term') ?? '0');
+    this.hs = {
+      term: Number(meta.get('hs_term') ?? '0'),
+      vote: BigInt(meta.get('hs_vote') ?? '0'),
+      commit: Number(meta.get('hs_commit') ?? '0'),
+    };
+    const bounds = this.db.prepare('SELECT min(idx) AS lo, max(idx) AS hi FROM entries').get() as {
+      lo: number | null;
+      hi: number | null;
+    };
+    this.first = this.snapIndex + 1;
+    this.last = bounds.hi ?? this.snapIndex;
+  }
+
+  /** Index of the first entry still held (entries before it were compacted into a snapshot). */
+  firstIndex(): number {
+    return this.first;
+  }
+
+  lastIndex(): number {
+    return this.last;
+  }
+
+  hardState(): HardState {
+    return { ...this.hs };
+  }
+
+  snapshotPoint(): { index: number; term: number } {
+    return { index: this.snapIndex, term: this.snapTerm };
+  }
+
+  /** Entries in [lo, hi). The caller keeps lo >= firstIndex(). */
+  entries(lo: number, hi: number): LogEntry[] {
+    return this.selectRange.all(lo, hi).map((r) => ({
+      index: r.idx,
+      term: r.term,
+      type: r.type === TYPE_CODE.confChange ? 'confChange' : 'normal',
+      data: r.data,
+    }));
+  }
+
+  /** The term of entry i, or undefined when i is outside the held log (the compaction point still answers). */
+  term(i: number): number | undefined {
+    if (i === this.snapIndex) return this.snapTerm;
+    return this.selectTerm.get(i)?.term;
+  }
+
+  /**
+   * Durably writes the hard state and appends entries, replacing any held entries at or after
+   * entries[0].index (a leader's log overrides a conflicting suffix). Returns after fsync.
+   */
+  save(hardState: HardState | undefined, entries: readonly LogEntry[]): void {
+    if (hardState === undefined && entries.length === 0) return;
+    this.db.transaction(() => {
+      const head = entries[0];
+      if (head !== undefined && head.index <= this.last) this.deleteFrom.run(head.index);
+      for (const e of entries) this.insertEntry.run(e.index, e.term, TYPE_CODE[e.type], Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
+      if (hardState !== undefined) {
+        this.putMeta.run('hs_term', String(hardState.term));
+        this.putMeta.run('hs_vote', String(hardState.vote));
+        this.putMeta.run('hs_commit', String(hardState.commit));
+      }
+    })();
+    const tail = entries[entries.length - 1];
+    if (tail !== undefined) this.last = tail.index;
+    if (hardState !== undefined) this.hs = { ...hardState };
+  }
+
+  /** Drops entries up to and including `index`, remembering its term as the compaction point. */
+  compact(index: number, term: number): void {
+    if (index <= this.snapIndex) return;
+    this.db.transaction(() => {
+      this.deleteUpTo.run(index);
+      this.putMeta.run('snap_index', String(index));
+      this.putMeta.run('snap_term', String(term));
+    })();
+    this.snapIndex = index;
+    this.snapTerm = term;
+    this.first = index + 1;
+    if (this.last < index) this.last = index;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
