@@ -1,0 +1,25 @@
+# raftkv image: build with the full Node toolchain, run on the slim image as a non-root user.
+FROM node:20-bookworm-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY proto ./proto
+COPY scripts ./scripts
+COPY src ./src
+COPY test ./test
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+RUN mkdir -p /var/lib/raftkv && chown node:node /var/lib/raftkv
+USER node
+VOLUME ["/var/lib/raftkv"]
+EXPOSE 2379 2380
+ENTRYPOINT ["node", "/app/dist/src/bin/raftkv.js"]
+CMD ["--data-dir", "/var/lib/raftkv", "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls", "http://127.0.0.1:2379"]
