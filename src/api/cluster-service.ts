@@ -12,7 +12,7 @@ export function fromMember(m: Member): rpc.MemberInit {
 // etcdserverpb.Cluster. Membership changes arrive with the Raft cluster; a single node lists itself.
 export function clusterService(server: EtcdServer, logger: Logger): rpc.ClusterHandlers {
   async function memberList(): Promise<Reply<rpc.MemberListResponseInit>> {
-    return reply({ header: makeHeader(server), members: server.members().map(fromMember) });
+    return reply({ header: makeHeader(server), members: server.members.list().map(fromMember) });
   }
 
   async function notCapable<T>(): Promise<Reply<T>> {

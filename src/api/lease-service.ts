@@ -10,7 +10,7 @@ export function minLeaseTtl(electionTimeoutMs: number): number {
   return Math.ceil((electionTimeoutMs * 1.5) / 1000);
 }
 
-// etcdserpb.Lease. Grants and revokes go through the log; keep-alives and TTL reads are served
+// etcdserverpb.Lease. Grants and revokes go through the log; keep-alives and TTL reads are served
 // by the member that keeps lease time.
 export function leaseService(server: EtcdServer, logger: Logger): rpc.LeaseHandlers {
   const minTtl = minLeaseTtl(server.config.electionTimeoutMs);

@@ -43,7 +43,7 @@ export function maintenanceService(server: EtcdServer, logger: Logger): rpc.Main
       raftAppliedIndex: s.applied,
       errors: server.alarms.list().map((a) => `memberID:${a.memberId} alarm:${a.alarm} `),
       dbSizeInUse: server.dbSizeInUse(),
-      isLearner: false,
+      isLearner: server.isLearner(),
     });
   }
 
@@ -65,7 +65,7 @@ export function maintenanceService(server: EtcdServer, logger: Logger): rpc.Main
   }
 
   async function moveLeader(req: rpc.MoveLeaderRequest): Promise<Reply<rpc.MoveLeaderResponseInit>> {
-    if (!server.members().some((m) => m.id === req.targetID)) return reject(ERR.badLeaderTransferee);
+    if (server.members.get(req.targetID) === undefined) return reject(ERR.badLeaderTransferee);
     return reply({ header: makeHeader(server) });
   }
 

@@ -1,22 +1,42 @@
 import pino, { type Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
+import type { Identity } from '../server/bootstrap.js';
 import { EtcdServer } from '../server/etcd-server.js';
+import type { PeerInbound } from '../server/raft-consensus.js';
+import { PeerTransport } from '../transport/peer-transport.js';
 import type { DaemonOptions } from './flags.js';
 
-// One raftkv member: the server core plus its client port, started and stopped together.
+// One raftkv member: the server core, its peer transport and its client port, started and
+// stopped together.
 export class Daemon {
   private readonly server: EtcdServer;
   private readonly client: ClientServer;
+  private transport: PeerTransport | undefined;
 
   constructor(
     opts: DaemonOptions,
     readonly logger: Logger = pino({ level: opts.logLevel === 'panic' ? 'fatal' : opts.logLevel }, pino.destination(2)),
+    joined?: Identity,
   ) {
-    this.server = new EtcdServer(opts.config, logger);
+    const makeNetwork = (identity: Identity, inbound: PeerInbound): PeerTransport => {
+      this.transport = new PeerTransport({
+        memberId: identity.memberId,
+        clusterId: identity.clusterId,
+        listenUrls: opts.config.listenPeerUrls,
+        logger,
+        handler: inbound,
+      });
+      return this.transport;
+    };
+    this.server = new EtcdServer(opts.config, logger, makeNetwork, joined, () => {
+      logger.warn('the member has been permanently removed from the cluster; shutting down');
+      void this.stop().then(() => process.exit(0));
+    });
     this.client = new ClientServer(this.server, logger);
   }
 
   async run(): Promise<void> {
+    await this.transport?.run();
     this.server.run();
     await this.client.run();
     this.logger.info({ name: this.server.config.name }, 'ready to serve client requests');
@@ -24,6 +44,7 @@ export class Daemon {
 
   async stop(): Promise<void> {
     await this.client.stop();
+    await this.transport?.stop();
     await this.server.stop();
   }
 }

@@ -25,14 +25,22 @@ export class Lessor implements LeaseLookup {
   private readonly remove: Database.Statement<[bigint]>;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly now: () => number = Date.now,
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS leases (id INTEGER PRIMARY KEY, ttl INTEGER NOT NULL)');
     this.insert = db.prepare('INSERT INTO leases (id, ttl) VALUES (?, ?)');
     this.remove = db.prepare('DELETE FROM leases WHERE id = ?');
-    const rows = db.prepare('SELECT id, ttl FROM leases').safeIntegers(true).all() as { id: bigint; ttl: bigint }[];
+    this.reload();
+  }
+
+  /** Re-reads the lease table, e.g. after a snapshot replaced it; a time keeper restarts every TTL. */
+  reload(): void {
+    const rows = this.db.prepare('SELECT id, ttl FROM leases').safeIntegers(true).all() as { id: bigint; ttl: bigint }[];
+    this.leases.clear();
+    this.deadlines.clear();
     for (const r of rows) this.leases.set(BigInt.asIntN(64, r.id), Number(r.ttl));
+    if (this.keepingTime) this.promote();
   }
 
   exists(id: bigint): boolean {

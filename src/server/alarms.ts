@@ -7,11 +7,17 @@ export class Alarms {
   private readonly insert: Database.Statement<[bigint, string]>;
   private readonly remove: Database.Statement<[bigint, string]>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     db.exec('CREATE TABLE IF NOT EXISTS alarms (member_id INTEGER NOT NULL, alarm TEXT NOT NULL, PRIMARY KEY (member_id, alarm))');
     this.insert = db.prepare('INSERT OR IGNORE INTO alarms (member_id, alarm) VALUES (?, ?)');
     this.remove = db.prepare('DELETE FROM alarms WHERE member_id = ? AND alarm = ?');
-    const rows = db.prepare('SELECT member_id, alarm FROM alarms').safeIntegers(true).all() as { member_id: bigint; alarm: string }[];
+    this.reload();
+  }
+
+  /** Re-reads the table, e.g. after a snapshot replaced it. */
+  reload(): void {
+    const rows = this.db.prepare('SELECT member_id, alarm FROM alarms').safeIntegers(true).all() as { member_id: bigint; alarm: string }[];
+    this.active.length = 0;
     for (const r of rows) this.active.push({ memberId: BigInt.asUintN(64, r.member_id), alarm: r.alarm as AlarmType });
   }
 

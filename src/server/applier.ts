@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import * as rpc from '../gen/etcdserverpb.js';
-import { InternalRequest } from '../gen/raftkvpb.js';
+import { ConfChangeContext, InternalRequest } from '../gen/raftkvpb.js';
+import type { MemberStore } from '../cluster/member-store.js';
+import { decodeConfChange } from '../raft/index.js';
 import type { Lessor } from '../lease/lessor.js';
 import type { MvccStore } from '../mvcc/store.js';
 import type { MvccEvent } from '../mvcc/types.js';
@@ -37,6 +39,7 @@ export class Applier {
     private readonly store: MvccStore,
     private readonly lessor: Lessor,
     private readonly alarms: Alarms,
+    private readonly members: MemberStore,
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS apply_state (id INTEGER PRIMARY KEY CHECK (id = 0), applied_index INTEGER NOT NULL)');
     db.exec('INSERT OR IGNORE INTO apply_state (id, applied_index) VALUES (0, 0)');
@@ -48,6 +51,11 @@ export class Applier {
     return this.applied;
   }
 
+  /** Re-reads the applied index, e.g. after a snapshot replaced the state. */
+  reload(): void {
+    this.applied = (this.db.prepare('SELECT applied_index AS a FROM apply_state WHERE id = 0').get() as { a: number }).a;
+  }
+
   applyBatch(entries: readonly CommittedEntry[]): BatchOutcome {
     const applied: AppliedRequest[] = [];
     const events: MvccEvent[] = [];
@@ -56,6 +64,10 @@ export class Applier {
       for (const entry of entries) {
         if (entry.index <= last) continue;
         last = entry.index;
+        if (entry.type === 'confChange') {
+          applied.push(this.applyConfChange(entry.data));
+          continue;
+        }
         if (entry.data.length === 0) continue; // a leader's empty entry
         const req = InternalRequest.decode(entry.data);
         applied.push({ id: req.ID, result: this.applyOne(req, events) });
@@ -64,6 +76,29 @@ export class Applier {
     })();
     this.applied = last;
     return { applied, events, revision: this.store.currentRevision() };
+  }
+
+  /** Membership changes take effect when applied, on every member at the same index. */
+  private applyConfChange(data: Uint8Array): AppliedRequest {
+    const cc = decodeConfChange(data);
+    const ctx = cc.context === undefined ? undefined : ConfChangeContext.decode(cc.context);
+    const revision = this.store.currentRevision();
+    const existing = this.members.get(cc.nodeId);
+    if (cc.type === 'removeNode') {
+      this.members.delete(cc.nodeId);
+    } else if (existing !== undefined) {
+      this.members.put({ ...existing, isLearner: cc.type === 'addLearner' });
+    } else {
+      const m = ctx?.member;
+      this.members.put({
+        id: cc.nodeId,
+        name: m?.name ?? '',
+        peerUrls: m?.peerURLs ?? [],
+        clientUrls: m?.clientURLs ?? [],
+        isLearner: cc.type === 'addLearner',
+      });
+    }
+    return { id: ctx?.ID ?? 0n, result: ok({ revision, value: { type: 'members' } }) };
   }
 
   private applyOne(req: InternalRequest, events: MvccEvent[]): ApplyResult {
@@ -112,6 +147,19 @@ export class Applier {
       if (name !== undefined && action === rpc.AlarmRequest_AlarmAction.ACTIVATE) alarms = this.alarms.activate(memberID, name);
       if (name !== undefined && action === rpc.AlarmRequest_AlarmAction.DEACTIVATE) alarms = this.alarms.deactivate(memberID, name);
       return ok({ revision: store.currentRevision(), value: { type: 'alarm', alarms } });
+    }
+    if (req.member_attributes !== undefined) {
+      const a = req.member_attributes;
+      const m = this.members.get(a.ID);
+      if (m !== undefined) this.members.put({ ...m, name: a.name, clientUrls: a.clientURLs });
+      return ok({ revision: store.currentRevision(), value: { type: 'members' } });
+    }
+    if (req.member_update !== undefined) {
+      const u = req.member_update;
+      const m = this.members.get(u.ID);
+      if (m === undefined) return fail({ kind: 'member_not_found' });
+      this.members.put({ ...m, peerUrls: u.peerURLs });
+      return ok({ revision: store.currentRevision(), value: { type: 'members' } });
     }
     // An entry this version does not understand changes nothing, on every member alike.
     return ok({ revision: store.currentRevision(), value: { type: 'compact' } });

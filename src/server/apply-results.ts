@@ -9,7 +9,8 @@ export type AppliedValue =
   | { type: 'compact' }
   | { type: 'lease_grant'; id: bigint; ttl: number }
   | { type: 'lease_revoke' }
-  | { type: 'alarm'; alarms: AlarmEntry[] };
+  | { type: 'alarm'; alarms: AlarmEntry[] }
+  | { type: 'members' };
 
 export interface Applied {
   /** The store revision right after this request. */

@@ -1,9 +1,12 @@
-// The seam between the server and whatever orders its writes. Today a single-node durable log
-// implements it; the Raft-backed implementation plugs in here without touching api/ or apply.
+import type { ConfState, Snapshot, StorageError } from '../raft/index.js';
+
+// The seam between the server and whatever orders its writes. The server proposes bytes and
+// applies what comes back committed; it never sees Raft messages, terms or the network.
 
 export interface CommittedEntry {
   index: number;
   term: number;
+  type: 'normal' | 'confChange';
   data: Uint8Array;
 }
 
@@ -18,22 +21,38 @@ export interface ConsensusStatus {
   commitIndex: number;
 }
 
-export type ProposeError = { kind: 'no_leader' } | { kind: 'stopped' };
+export type ProposeError = { kind: 'no_leader' } | { kind: 'stopped' } | { kind: 'not_leader' } | { kind: 'timeout' };
 
 export type ReadIndexResult = { ok: true; index: number } | { ok: false; error: ProposeError };
 
+/** What the consensus layer needs from the state machine it drives. */
+export interface StateMachineHost {
+  appliedIndex(): number;
+  /** Applies committed entries in index order, in one durable step. Must not throw. */
+  apply(entries: CommittedEntry[]): void;
+  /** Membership as of the applied index. */
+  confState(): ConfState;
+  /** A copy of the state machine at its applied index, for a follower that needs a snapshot. */
+  snapshot(): Snapshot | StorageError;
+  /** Replaces the state machine with a snapshot's data; durable when it returns. */
+  restore(snapshot: Snapshot): void;
+  /** Called when this member becomes or stops being the leader. */
+  leadershipChanged(isLeader: boolean): void;
+  /** Lets the state machine flush its state durably before the log drops entries it covers. */
+  checkpoint(): void;
+  /** Every member's peer URLs as of the applied index, to point the network at them. */
+  peers(): { id: bigint; peerUrls: string[] }[];
+}
+
 export interface Consensus {
-  /**
-   * Starts ordering entries. Committed entries after `appliedIndex` are handed to `apply` in index
-   * order, in batches; `apply` runs synchronously and must not throw.
-   */
-  start(appliedIndex: number, apply: (entries: CommittedEntry[]) => void): void;
+  /** Starts ordering entries; committed entries after the host's applied index reach host.apply. */
+  start(host: StateMachineHost): void;
   /** Queues a write. It reaches `apply` once committed, or never if this returns an error. */
   propose(data: Uint8Array): ProposeError | undefined;
+  /** Resolves once a leader is known (true), or after `timeoutMs` without one (false). */
+  waitForLeader(timeoutMs: number): Promise<boolean>;
   /** The index a linearizable read must see applied before it runs. */
   readIndex(): Promise<ReadIndexResult>;
-  /** Lets the log drop entries the state machine has durably applied, keeping a tail. */
-  compact(durablyApplied: number): void;
   status(): ConsensusStatus;
   stop(): Promise<void>;
 }

@@ -8,6 +8,7 @@ export type ServerError =
   | { kind: 'request_too_large' }
   | { kind: 'no_space' }
   | { kind: 'no_leader' }
+  | { kind: 'not_leader' }
   | { kind: 'stopped' }
   | { kind: 'timeout' }
   | { kind: 'member_not_found' }

@@ -4,34 +4,32 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import { InternalRequest, type InternalRequestInit } from '../gen/raftkvpb.js';
-import { clusterId, memberId } from '../cluster/ids.js';
+import { MemberStore, type Member } from '../cluster/member-store.js';
 import { Lessor, MAX_LEASE_TTL } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
 import type { MvccEvent, RangeRequest, RangeResult, TxnRequest, TxnResult } from '../mvcc/types.js';
+import type { ConfChange, ConfState, Snapshot, StorageError } from '../raft/index.js';
 import { DurableLog } from '../storage/durable-log.js';
+import { RaftStorage } from '../storage/raft-storage.js';
 import { WatchHub } from '../watch/index.js';
 import { Alarms } from './alarms.js';
 import { Applier } from './applier.js';
-import type { Applied, ApplyResult } from './apply-results.js';
-import type { CommittedEntry, Consensus } from './consensus.js';
+import type { ApplyResult } from './apply-results.js';
+import { bootstrapNewCluster, type Identity } from './bootstrap.js';
+import type { CommittedEntry, ConsensusStatus, StateMachineHost } from './consensus.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_QUOTA_BYTES } from './config.js';
 import { fail, ok, type ServerResult } from './errors.js';
 import { IdGenerator } from './id-generator.js';
-import { SingleNodeLog } from './single-node-log.js';
+import { RaftConsensus, type PeerInbound, type PeerNetwork } from './raft-consensus.js';
+import { copySnapshot, restoreSnapshot } from './state-snapshot.js';
 import { AppliedIndexWaiters, Waiters } from './waiters.js';
+
+export type { Member };
 
 /** Receives the events of every applied batch, after it committed (the watch hub). */
 export interface EventSink {
   publish(events: MvccEvent[], revision: number): void;
-}
-
-export interface Member {
-  id: bigint;
-  name: string;
-  peerUrls: string[];
-  clientUrls: string[];
-  isLearner: boolean;
 }
 
 export interface HeaderInfo {
@@ -54,9 +52,10 @@ export class EtcdServer {
   readonly store: MvccStore;
   readonly lessor: Lessor;
   readonly alarms: Alarms;
+  readonly members: MemberStore;
   readonly watchHub: WatchHub;
+  readonly consensus: RaftConsensus;
   private readonly log: DurableLog;
-  private readonly consensus: Consensus;
   private readonly applier: Applier;
   private readonly waiters = new Waiters<ApplyResult>();
   private readonly appliedWaiters: AppliedIndexWaiters;
@@ -64,20 +63,20 @@ export class EtcdServer {
   private readonly sinks: EventSink[] = [];
   private readonly revoking = new Set<bigint>();
   private leaseTimer: NodeJS.Timeout | undefined;
-  private lastCompactedLog = 0;
   private stopped = false;
+  private published = false;
 
   constructor(
     readonly config: ServerConfig,
     private readonly logger: Logger,
+    /** Builds the peer network once this member's identity is known. */
+    makeNetwork: (identity: Identity, inbound: PeerInbound) => PeerNetwork,
+    /** Set when this member joins an existing cluster; a new cluster derives it from the flags. */
+    joined?: Identity,
+    private readonly onRemoved: () => void = () => undefined,
   ) {
     const memberDir = join(config.dataDir, 'member');
     mkdirSync(memberDir, { recursive: true, mode: 0o700 });
-    const peers = config.initialCluster.filter((m) => m.name === config.name).map((m) => m.peerUrl);
-    const own = peers.length > 0 ? peers : config.initialAdvertisePeerUrls;
-    this.memberId = memberId(own, config.initialClusterToken);
-    this.clusterId = clusterId([this.memberId]);
-    this.ids = new IdGenerator(this.memberId);
 
     this.db = new Database(join(memberDir, 'state.db'));
     // The Raft log is the durable record of every acknowledged write; the state database may lag
@@ -87,25 +86,74 @@ export class EtcdServer {
     this.lessor = new Lessor(this.db);
     this.store = new MvccStore(this.db, this.lessor);
     this.alarms = new Alarms(this.db);
-    this.applier = new Applier(this.db, this.store, this.lessor, this.alarms);
+    this.members = new MemberStore(this.db);
+    this.applier = new Applier(this.db, this.store, this.lessor, this.alarms, this.members);
+    this.appliedWaiters = new AppliedIndexWaiters(this.applier.appliedIndex());
     this.watchHub = new WatchHub(this.store);
     this.sinks.push(this.watchHub);
-    this.appliedWaiters = new AppliedIndexWaiters(this.applier.appliedIndex());
+
     this.log = new DurableLog(join(memberDir, 'raft.db'));
-    this.consensus = new SingleNodeLog(this.memberId, this.log, CATCH_UP_ENTRIES);
+    let identity = this.log.identity();
+    if (identity === undefined && joined !== undefined) {
+      this.log.setIdentity(joined.memberId, joined.clusterId);
+      identity = joined;
+    }
+    identity ??= bootstrapNewCluster(config, this.log);
+    this.memberId = identity.memberId;
+    this.clusterId = identity.clusterId;
+    this.ids = new IdGenerator(this.memberId);
+
+    const storage = new RaftStorage(this.log, {
+      confState: () => this.members.confState(),
+      snapshot: () => this.consensus.snapshotForStorage(this.host),
+    });
+    const inbound: PeerInbound = {
+      onMessages: (msgs) => this.consensus.inbound.onMessages(msgs),
+      onSnapshot: (msg) => this.consensus.inbound.onSnapshot(msg),
+      onUnreachable: (id) => this.consensus.inbound.onUnreachable(id),
+      onSnapshotStatus: (id, ok) => this.consensus.inbound.onSnapshotStatus(id, ok),
+    };
+    this.consensus = new RaftConsensus({
+      id: this.memberId,
+      storage,
+      network: makeNetwork(identity, inbound),
+      logger,
+      heartbeatMs: config.heartbeatIntervalMs,
+      electionMs: config.electionTimeoutMs,
+      snapshotCount: config.snapshotCount,
+      catchUpEntries: CATCH_UP_ENTRIES,
+      onRemoved: () => this.onRemoved(),
+    });
   }
+
+  /** The state machine as the consensus layer drives it. */
+  private readonly host: StateMachineHost = {
+    appliedIndex: () => this.applier.appliedIndex(),
+    apply: (entries) => this.applyCommitted(entries),
+    confState: (): ConfState => this.members.confState(),
+    snapshot: (): Snapshot | StorageError => this.makeSnapshot(),
+    restore: (snap) => this.restore(snap),
+    leadershipChanged: (isLeader) => {
+      if (isLeader) this.lessor.promote();
+      else this.lessor.demote();
+    },
+    checkpoint: () => {
+      this.db.pragma('wal_checkpoint(FULL)');
+    },
+    peers: () => this.members.list(),
+  };
 
   /** Replays the unapplied tail of the log and starts serving. */
   run(): void {
     this.watchHub.run();
-    this.consensus.start(this.applier.appliedIndex(), (entries) => this.applyCommitted(entries));
-    this.lessor.promote();
+    this.consensus.start(this.host);
     this.leaseTimer = setInterval(() => this.revokeExpiredLeases(), LEASE_CHECK_INTERVAL_MS);
     this.leaseTimer.unref();
     this.logger.info(
       { member: this.memberId.toString(16), cluster: this.clusterId.toString(16), applied: this.applier.appliedIndex() },
       'server started',
     );
+    void this.publishAttributes();
   }
 
   async stop(): Promise<void> {
@@ -132,26 +180,19 @@ export class EtcdServer {
     return { clusterId: this.clusterId, memberId: this.memberId, raftTerm: this.consensus.status().term };
   }
 
-  members(): Member[] {
-    return [
-      {
-        id: this.memberId,
-        name: this.config.name,
-        peerUrls: this.config.initialAdvertisePeerUrls,
-        clientUrls: this.config.advertiseClientUrls,
-        isLearner: false,
-      },
-    ];
+  consensusStatus(): ConsensusStatus & { applied: number } {
+    return { ...this.consensus.status(), applied: this.applier.appliedIndex() };
   }
 
-  consensusStatus(): ReturnType<Consensus['status']> & { applied: number } {
-    return { ...this.consensus.status(), applied: this.applier.appliedIndex() };
+  isLearner(): boolean {
+    return this.members.get(this.memberId)?.isLearner ?? false;
   }
 
   // ---- reads ----
 
   /** Waits until this member has applied everything committed before the call (linearizable). */
   async readBarrier(): Promise<ServerResult<null>> {
+    if (!(await this.consensus.waitForLeader(REQUEST_TIMEOUT_MS / 2))) return fail({ kind: 'no_leader' });
     const r = await this.consensus.readIndex();
     if (!r.ok) return fail(r.error);
     await this.appliedWaiters.wait(r.index);
@@ -207,6 +248,23 @@ export class EtcdServer {
     return this.propose({ alarm: req }, false);
   }
 
+  async memberUpdate(id: bigint, peerUrls: string[]): Promise<ApplyResult> {
+    const r = await this.propose({ member_update: { ID: id, peerURLs: peerUrls } }, false);
+    this.consensus.refreshPeers();
+    return r;
+  }
+
+  /** Proposes a membership change and waits until it is applied here. */
+  async changeMembership(build: (requestId: bigint) => ConfChange): Promise<ApplyResult> {
+    const id = this.ids.next();
+    return this.awaitApplied(id, () => this.consensus.proposeConfChange(build(id)));
+  }
+
+  /** A fresh request ID (also the source of server-chosen lease IDs). */
+  nextId(): bigint {
+    return this.ids.next();
+  }
+
   /** Proposes a request and resolves with its apply result. */
   private async propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
     if (this.stopped) return fail({ kind: 'stopped' });
@@ -214,15 +272,25 @@ export class EtcdServer {
     const id = this.ids.next();
     const data = InternalRequest.encode({ ...req, ID: id }).finish();
     if (data.length > this.config.maxRequestBytes) return fail({ kind: 'request_too_large' });
+    return this.awaitApplied(id, () => this.consensus.propose(data));
+  }
+
+  private async awaitApplied(id: bigint, submit: () => ReturnType<RaftConsensus['propose']>): Promise<ApplyResult> {
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
     const done = this.waiters.register(id);
-    const err = this.consensus.propose(data);
+    let err = submit();
+    // Without a leader, wait for an election instead of failing a request the client won't retry.
+    while (err?.kind === 'no_leader' && Date.now() < deadline) {
+      if (!(await this.consensus.waitForLeader(deadline - Date.now()))) break;
+      err = submit();
+    }
     if (err !== undefined) {
       this.waiters.cancel(id);
-      return fail(err);
+      return fail(err.kind === 'not_leader' ? { kind: 'no_leader' } : err);
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ApplyResult>((resolve) => {
-      timer = setTimeout(() => resolve(fail({ kind: 'timeout' })), REQUEST_TIMEOUT_MS);
+      timer = setTimeout(() => resolve(fail({ kind: 'timeout' })), Math.max(0, deadline - Date.now()));
     });
     const result = await Promise.race([done, timeout]);
     clearTimeout(timer);
@@ -238,7 +306,24 @@ export class EtcdServer {
     for (const a of outcome.applied) this.waiters.trigger(a.id, a.result);
     this.appliedWaiters.advance(this.applier.appliedIndex());
     this.checkQuota();
-    this.maybeCompactLog();
+  }
+
+  private makeSnapshot(): Snapshot | StorageError {
+    const index = this.applier.appliedIndex();
+    const term = this.log.term(index);
+    if (term === undefined) return { error: 'snapshot-temporarily-unavailable' };
+    return { metadata: { index, term, confState: this.members.confState() }, data: copySnapshot(this.db) };
+  }
+
+  private restore(snap: Snapshot): void {
+    restoreSnapshot(this.db, snap.data);
+    this.lessor.reload();
+    this.alarms.reload();
+    this.members.reload();
+    this.applier.reload();
+    this.appliedWaiters.advance(this.applier.appliedIndex());
+    this.watchHub.resync();
+    this.logger.info({ index: snap.metadata.index }, 'installed snapshot from the leader');
   }
 
   private checkQuota(): void {
@@ -246,15 +331,6 @@ export class EtcdServer {
     if (this.alarms.has('NOSPACE') || this.dbSize() <= quota) return;
     this.logger.warn({ quota }, 'database space exceeded; raising NOSPACE alarm');
     void this.alarm({ action: rpc.AlarmRequest_AlarmAction.ACTIVATE, memberID: this.memberId, alarm: rpc.AlarmType.NOSPACE });
-  }
-
-  /** Drops log entries once the state they produced is durable in the state database. */
-  private maybeCompactLog(): void {
-    const applied = this.applier.appliedIndex();
-    if (applied - this.lastCompactedLog < this.config.snapshotCount) return;
-    this.db.pragma('wal_checkpoint(FULL)');
-    this.consensus.compact(applied);
-    this.lastCompactedLog = applied;
   }
 
   private revokeExpiredLeases(): void {
@@ -265,19 +341,35 @@ export class EtcdServer {
     }
   }
 
+  /** Announces this member's name and client URLs through the log, as etcd's publish does. */
+  private async publishAttributes(): Promise<void> {
+    while (!this.stopped && !this.published) {
+      const self = this.members.get(this.memberId);
+      if (self !== undefined && self.name === this.config.name && sameList(self.clientUrls, this.config.advertiseClientUrls)) {
+        this.published = true;
+        return;
+      }
+      const r = await this.propose(
+        { member_attributes: { ID: this.memberId, name: this.config.name, clientURLs: this.config.advertiseClientUrls } },
+        false,
+      );
+      if (r.ok) this.published = true;
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   // ---- maintenance ----
 
   dbSize(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    return pageSize * pages;
+    return this.pragmaNumber('page_size') * this.pragmaNumber('page_count');
   }
 
   dbSizeInUse(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return pageSize * (pages - free);
+    return this.pragmaNumber('page_size') * (this.pragmaNumber('page_count') - this.pragmaNumber('freelist_count'));
+  }
+
+  private pragmaNumber(name: string): number {
+    return this.db.pragma(name, { simple: true }) as number;
   }
 
   defragment(): void {
@@ -290,4 +382,6 @@ export class EtcdServer {
   }
 }
 
-export type { Applied };
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

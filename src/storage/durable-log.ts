@@ -41,6 +41,7 @@ export class DurableLog {
   private snapIndex: number;
   private snapTerm: number;
   private hs: HardState;
+  private syncing = true;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -67,10 +68,7 @@ export class DurableLog {
       vote: BigInt(meta.get('hs_vote') ?? '0'),
       commit: Number(meta.get('hs_commit') ?? '0'),
     };
-    const bounds = this.db.prepare('SELECT min(idx) AS lo, max(idx) AS hi FROM entries').get() as {
-      lo: number | null;
-      hi: number | null;
-    };
+    const bounds = this.db.prepare('SELECT max(idx) AS hi FROM entries').get() as { hi: number | null };
     this.first = this.snapIndex + 1;
     this.last = bounds.hi ?? this.snapIndex;
   }
@@ -110,10 +108,16 @@ export class DurableLog {
 
   /**
    * Durably writes the hard state and appends entries, replacing any held entries at or after
-   * entries[0].index (a leader's log overrides a conflicting suffix). Returns after fsync.
+   * entries[0].index (a leader's log overrides a conflicting suffix). With `sync` (the default) it
+   * returns after fsync; without it (only the commit index moved, which Raft can recover) the write
+   * reaches the OS but not necessarily the disk.
    */
-  save(hardState: HardState | undefined, entries: readonly LogEntry[]): void {
+  save(hardState: HardState | undefined, entries: readonly LogEntry[], sync = true): void {
     if (hardState === undefined && entries.length === 0) return;
+    if (sync !== this.syncing) {
+      this.db.pragma(sync ? 'synchronous = FULL' : 'synchronous = NORMAL');
+      this.syncing = sync;
+    }
     this.db.transaction(() => {
       const head = entries[0];
       if (head !== undefined && head.index <= this.last) this.deleteFrom.run(head.index);
@@ -141,6 +145,35 @@ export class DurableLog {
     this.snapTerm = term;
     this.first = index + 1;
     if (this.last < index) this.last = index;
+  }
+
+  /** The member and cluster IDs this data directory belongs to, once bootstrapped. */
+  identity(): { memberId: bigint; clusterId: bigint } | undefined {
+    const rows = this.db.prepare("SELECT k, v FROM log_meta WHERE k IN ('member_id', 'cluster_id')").all() as { k: string; v: string }[];
+    const m = new Map(rows.map((r) => [r.k, r.v]));
+    const member = m.get('member_id');
+    const cluster = m.get('cluster_id');
+    return member === undefined || cluster === undefined ? undefined : { memberId: BigInt(member), clusterId: BigInt(cluster) };
+  }
+
+  setIdentity(memberId: bigint, clusterId: bigint): void {
+    this.db.transaction(() => {
+      this.putMeta.run('member_id', memberId.toString());
+      this.putMeta.run('cluster_id', clusterId.toString());
+    })();
+  }
+
+  /** Discards the whole log for an installed snapshot: the log restarts after (index, term). */
+  reset(index: number, term: number): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM entries').run();
+      this.putMeta.run('snap_index', String(index));
+      this.putMeta.run('snap_term', String(term));
+    })();
+    this.snapIndex = index;
+    this.snapTerm = term;
+    this.first = index + 1;
+    this.last = index;
   }
 
   close(): void {

@@ -1,0 +1,16 @@
+// What the transport calls back into: the Raft node (via the server's consensus layer).
+import type { Message, NodeId } from '../raft/types.js';
+
+export interface TransportHandler {
+  /** One received batch, in arrival order. Only messages addressed to this member. */
+  onMessages(msgs: Message[]): void;
+  /**
+   * A received MsgSnap with snapshot.data filled. The sender is told of success only after the
+   * returned promise resolves; a rejection reports failure to the sender.
+   */
+  onSnapshot(msg: Message): void | Promise<void>;
+  /** Messages to the member were (or may have been) lost; Raft should probe it. */
+  onUnreachable(id: NodeId): void;
+  /** Outcome of sendSnapshot(), to feed Raft's ReportSnapshot. */
+  onSnapshotStatus(id: NodeId, ok: boolean): void;
+}

@@ -1,0 +1,191 @@
+// The receiving side of the peer port: Peer.Stream batches go to the handler in arrival order;
+// Peer.Snapshot is reassembled in memory and acknowledged after the handler has applied it.
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import * as pb from '../gen/raftkvpeer.js';
+import type { Message, NodeId } from '../raft/types.js';
+import { messageFromPb } from './codec.js';
+import { SERVER_OPTIONS } from './grpc-options.js';
+import type { TransportHandler } from './handler.js';
+import { CLUSTER_MISMATCH, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
+import { peerAddress } from './peer-url.js';
+import type { TransportStats } from './stats.js';
+
+export interface PeerServerOptions {
+  self: PeerIdentity;
+  logger: Logger;
+  stats: TransportStats;
+  handler: Pick<TransportHandler, 'onMessages' | 'onSnapshot'>;
+  /** Removed members may not talk to the cluster again (etcd answers them 410 Gone). */
+  isRemoved(id: NodeId): boolean;
+}
+
+type CallerCheck = { ok: true; caller: string } | { ok: false; error: Partial<grpc.StatusObject> };
+
+export class PeerServer {
+  private readonly server = new grpc.Server(SERVER_OPTIONS);
+  private readonly log: Logger;
+
+  constructor(private readonly opts: PeerServerOptions) {
+    this.log = opts.logger;
+    const handlers: pb.PeerHandlers = {
+      Stream: (call, callback) => this.stream(call, callback),
+      Snapshot: (call, callback) => this.snapshot(call, callback),
+    };
+    this.server.addService(pb.PeerService, handlers);
+  }
+
+  /** Binds every URL; returns them with the ports actually bound (port 0 picks a free one). */
+  async listen(urls: readonly string[]): Promise<string[]> {
+    const bound: string[] = [];
+    for (const url of urls) {
+      const port = await new Promise<number>((resolve, reject) => {
+        this.server.bindAsync(peerAddress(url), grpc.ServerCredentials.createInsecure(), (err, p) =>
+          err ? reject(err) : resolve(p),
+        );
+      });
+      const u = new URL(url);
+      u.port = String(port);
+      bound.push(u.origin);
+      this.log.info({ url: u.origin }, 'serving peer traffic');
+    }
+    return bound;
+  }
+
+  /** Peer streams never end on their own, so there is nothing to wait for. */
+  stop(): void {
+    this.server.forceShutdown();
+  }
+
+  private check(md: grpc.Metadata): CallerCheck {
+    const caller = readIdentity(md);
+    if (caller === undefined) {
+      return { ok: false, error: { code: grpc.status.INVALID_ARGUMENT, details: 'raftkv: missing member/cluster ID' } };
+    }
+    const from = caller.memberId.toString(16);
+    if (caller.clusterId !== this.opts.self.clusterId) {
+      this.log.warn({ from, clusterId: caller.clusterId.toString(16) }, 'refused peer call from another cluster');
+      return { ok: false, error: { code: grpc.status.FAILED_PRECONDITION, details: CLUSTER_MISMATCH } };
+    }
+    if (this.opts.isRemoved(caller.memberId)) {
+      this.log.warn({ from }, 'refused peer call from a removed member');
+      return { ok: false, error: { code: grpc.status.FAILED_PRECONDITION, details: 'raftkv: member removed' } };
+    }
+    return { ok: true, caller: from };
+  }
+
+  private stream(
+    call: grpc.ServerReadableStream<pb.MessageBatch, pb.StreamAckInit>,
+    callback: grpc.sendUnaryData<pb.StreamAckInit>,
+  ): void {
+    const c = this.check(call.metadata);
+    if (!c.ok) {
+      callback(c.error);
+      return;
+    }
+    // Response headers right away: the sender counts the stream as healthy once it sees them.
+    call.sendMetadata(identityMetadata(this.opts.self));
+    const stats = this.opts.stats;
+    const self = this.opts.self.memberId;
+    call.on('data', (batch: pb.MessageBatch) => {
+      stats.batchesReceived++;
+      const msgs: Message[] = [];
+      for (const p of batch.messages) {
+        const d = messageFromPb(p);
+        if (d.ok && d.value.to === self) msgs.push(d.value);
+        else {
+          stats.messagesRejected++;
+          this.log.debug({ from: c.caller, error: d.ok ? 'addressed to another member' : d.error.detail }, 'dropped peer message');
+        }
+      }
+      stats.messagesReceived += msgs.length;
+      if (msgs.length === 0) return;
+      try {
+        this.opts.handler.onMessages(msgs);
+      } catch (err) {
+        this.log.error({ err }, 'onMessages failed');
+      }
+    });
+    call.on('end', () => callback(null, {}));
+    call.on('error', (err: Error) => this.log.debug({ err, from: c.caller }, 'peer stream ended'));
+  }
+
+  private snapshot(
+    call: grpc.ServerReadableStream<pb.SnapshotChunk, pb.SnapshotAckInit>,
+    callback: grpc.sendUnaryData<pb.SnapshotAckInit>,
+  ): void {
+    const c = this.check(call.metadata);
+    if (!c.ok) {
+      callback(c.error);
+      return;
+    }
+    call.sendMetadata(identityMetadata(this.opts.self));
+    let msg: Message | undefined;
+    let total = 0;
+    let received = 0;
+    const chunks: Buffer[] = [];
+    let done = false;
+    const reject = (code: grpc.status, details: string): void => {
+      if (done) return;
+      done = true;
+      chunks.length = 0;
+      this.log.warn({ from: c.caller, details }, 'refused snapshot');
+      callback({ code, details });
+    };
+    call.on('data', (chunk: pb.SnapshotChunk) => {
+      if (done) return;
+      if (msg === undefined) {
+        const d = chunk.message === undefined ? undefined : messageFromPb(chunk.message);
+        if (d === undefined || !d.ok || d.value.type !== 'MsgSnap' || d.value.snapshot === undefined) {
+          reject(grpc.status.INVALID_ARGUMENT, 'raftkv: first snapshot chunk must carry a MsgSnap');
+          return;
+        }
+        if (d.value.to !== this.opts.self.memberId) {
+          reject(grpc.status.FAILED_PRECONDITION, 'raftkv: snapshot addressed to another member');
+          return;
+        }
+        msg = d.value;
+        total = chunk.total_size;
+      }
+      received += chunk.data.length;
+      if (received > total) {
+        reject(grpc.status.INVALID_ARGUMENT, `raftkv: snapshot larger than announced ${total} bytes`);
+        return;
+      }
+      if (chunk.data.length > 0) chunks.push(chunk.data);
+    });
+    call.on('end', () => {
+      if (done) return;
+      if (msg?.snapshot === undefined || received !== total) {
+        reject(grpc.status.INVALID_ARGUMENT, `raftkv: snapshot truncated at ${received} of ${total} bytes`);
+        return;
+      }
+      const complete: Message = { ...msg, snapshot: { ...msg.snapshot, data: Buffer.concat(chunks, total) } };
+      chunks.length = 0;
+      this.opts.stats.snapshotsReceived++;
+      this.log.info(
+        { from: c.caller, index: msg.snapshot.metadata.index, bytes: total },
+        'received snapshot; handing it to raft',
+      );
+      Promise.resolve()
+        .then(() => this.opts.handler.onSnapshot(complete))
+        .then(
+          () => {
+            done = true;
+            callback(null, {});
+          },
+          (err: unknown) => {
+            this.log.error({ err }, 'applying a received snapshot failed');
+            reject(grpc.status.INTERNAL, `raftkv: snapshot not applied: ${err instanceof Error ? err.message : String(err)}`);
+          },
+        );
+    });
+    call.on('cancelled', () => {
+      if (done) return;
+      done = true;
+      chunks.length = 0;
+      this.log.warn({ from: c.caller, received }, 'snapshot transfer cancelled by the sender');
+    });
+    call.on('error', (err: Error) => this.log.debug({ err, from: c.caller }, 'snapshot call error'));
+  }
+}

@@ -1,0 +1,191 @@
+// The peer transport (port 2380): one PeerServer for what comes in, one PeerStream per peer for
+// what goes out, and snapshot transfers on calls of their own.
+import type { Logger } from 'pino';
+import type { Message, NodeId } from '../raft/types.js';
+import type { BackoffOptions } from './backoff.js';
+import type { TransportHandler } from './handler.js';
+import type { PeerIdentity } from './peer-identity.js';
+import { PeerServer } from './peer-server.js';
+import { PeerStream } from './peer-stream.js';
+import { sendSnapshot } from './snapshot-sender.js';
+import { newStats, type TransportStats } from './stats.js';
+
+export interface PeerTransportOptions {
+  memberId: NodeId;
+  clusterId: NodeId;
+  /** http://host:port; port 0 binds a free port (see urls()). */
+  listenUrls: string[];
+  logger: Logger;
+  handler: TransportHandler;
+  /** Per-peer outgoing queue cap (messages); beyond it messages are dropped. */
+  queueCap?: number;
+  backoff?: BackoffOptions;
+}
+
+interface Peer {
+  urls: readonly string[];
+  stream: PeerStream;
+}
+
+export class PeerTransport {
+  /** Counters; tests read batchesSent to see batching. */
+  readonly stats: TransportStats = newStats();
+  private readonly peers = new Map<NodeId, Peer>();
+  private readonly removed = new Set<NodeId>();
+  private readonly snapshots = new Map<NodeId, AbortController>();
+  private readonly self: PeerIdentity;
+  private readonly server: PeerServer;
+  private readonly log: Logger;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private boundUrls: string[] = [];
+  /** Unreachable reports of this turn, delivered once per peer after the caller's code has run. */
+  private readonly unreachable = new Set<NodeId>();
+
+  constructor(private readonly opts: PeerTransportOptions) {
+    this.self = { memberId: opts.memberId, clusterId: opts.clusterId };
+    this.log = opts.logger.child({ component: 'transport' });
+    this.server = new PeerServer({
+      self: this.self,
+      logger: this.log,
+      stats: this.stats,
+      handler: opts.handler,
+      isRemoved: (id) => this.removed.has(id),
+    });
+  }
+
+  async run(): Promise<void> {
+    if (this.state !== 'new') throw new Error('raftkv: PeerTransport.run() called twice');
+    this.boundUrls = await this.server.listen(this.opts.listenUrls);
+    this.state = 'running';
+    for (const p of this.peers.values()) p.stream.start();
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    for (const p of this.peers.values()) p.stream.stop();
+    this.peers.clear();
+    for (const c of this.snapshots.values()) c.abort();
+    this.snapshots.clear();
+    this.server.stop();
+  }
+
+  /** The listen URLs with the ports actually bound; valid after run(). */
+  urls(): string[] {
+    return [...this.boundUrls];
+  }
+
+  addPeer(id: NodeId, urls: string[]): void {
+    if (this.state === 'stopped' || id === this.opts.memberId) return;
+    if (this.peers.has(id)) {
+      this.updatePeer(id, urls);
+      return;
+    }
+    const stream = new PeerStream({
+      peerId: id,
+      urls,
+      self: this.self,
+      logger: this.log,
+      stats: this.stats,
+      onUnreachable: (peer) => this.reportUnreachable(peer),
+      queueCap: this.opts.queueCap,
+      backoff: this.opts.backoff,
+    });
+    this.peers.set(id, { urls: [...urls], stream });
+    this.removed.delete(id);
+    if (this.state === 'running') stream.start();
+    this.log.info({ peer: id.toString(16), urls }, 'added peer');
+  }
+
+  updatePeer(id: NodeId, urls: string[]): void {
+    const p = this.peers.get(id);
+    if (p === undefined) return;
+    p.stream.updateUrls(urls);
+    p.urls = [...urls];
+    this.log.info({ peer: id.toString(16), urls }, 'updated peer URLs');
+  }
+
+  removePeer(id: NodeId): void {
+    const p = this.peers.get(id);
+    this.removed.add(id);
+    this.snapshots.get(id)?.abort();
+    if (p === undefined) return;
+    p.stream.stop();
+    this.peers.delete(id);
+    this.log.info({ peer: id.toString(16) }, 'removed peer');
+  }
+
+  /** Non-blocking. MsgSnap goes to sendSnapshot(); messages to unknown peers are dropped. */
+  send(msgs: readonly Message[]): void {
+    if (this.state === 'stopped') return;
+    const byPeer = new Map<NodeId, Message[]>();
+    for (const m of msgs) {
+      if (m.type === 'MsgSnap') {
+        this.sendSnapshot(m);
+        continue;
+      }
+      let list = byPeer.get(m.to);
+      if (list === undefined) byPeer.set(m.to, (list = []));
+      list.push(m);
+    }
+    for (const [to, list] of byPeer) {
+      const p = this.peers.get(to);
+      if (p !== undefined) p.stream.send(list);
+      else {
+        this.stats.messagesDropped += list.length;
+        this.log.debug({ to: to.toString(16), count: list.length }, 'dropped messages to an unknown peer');
+      }
+    }
+  }
+
+  /** Transfers msg.snapshot (data included) to msg.to; the outcome goes to onSnapshotStatus. */
+  sendSnapshot(msg: Message): void {
+    const to = msg.to;
+    const p = this.peers.get(to);
+    if (this.state === 'stopped') return;
+    if (p === undefined || msg.snapshot === undefined) {
+      this.log.warn({ to: to.toString(16) }, 'cannot send snapshot: unknown peer or no snapshot');
+      queueMicrotask(() => this.opts.handler.onSnapshotStatus(to, false));
+      return;
+    }
+    if (this.snapshots.has(to)) {
+      // Raft pauses a peer while its snapshot is in flight, so this is a stray duplicate.
+      this.log.warn({ to: to.toString(16) }, 'snapshot to this peer already in flight; dropped another');
+      return;
+    }
+    const abort = new AbortController();
+    this.snapshots.set(to, abort);
+    const started = Date.now();
+    const { index } = msg.snapshot.metadata;
+    const bytes = msg.snapshot.data.length;
+    this.log.info({ to: to.toString(16), index, bytes }, 'sending snapshot');
+    void sendSnapshot({ msg, urls: p.urls, self: this.self, signal: abort.signal }).then((r) => {
+      if (this.snapshots.get(to) === abort) this.snapshots.delete(to);
+      if (r.ok) {
+        this.stats.snapshotsSent++;
+        this.log.info({ to: to.toString(16), index, bytes, ms: Date.now() - started }, 'snapshot sent');
+      } else {
+        this.stats.snapshotsFailed++;
+        this.log.warn({ to: to.toString(16), index, reason: r.reason }, 'snapshot failed');
+      }
+      if (this.state !== 'stopped') this.opts.handler.onSnapshotStatus(to, r.ok);
+    });
+  }
+
+  /** When the stream to the peer became healthy (ms since epoch); undefined while it is down. */
+  activeSince(id: NodeId): number | undefined {
+    return this.peers.get(id)?.stream.activeSince();
+  }
+
+  private reportUnreachable(id: NodeId): void {
+    // Deferred: send() is called while Raft is handing out a Ready; do not re-enter it.
+    if (this.unreachable.size === 0) {
+      queueMicrotask(() => {
+        const ids = [...this.unreachable];
+        this.unreachable.clear();
+        if (this.state === 'stopped') return;
+        for (const peer of ids) this.opts.handler.onUnreachable(peer);
+      });
+    }
+    this.unreachable.add(id);
+  }
+}

@@ -1,0 +1,128 @@
+// Shared helpers of the transport tests: transports on 127.0.0.1 with free ports, a recording
+// handler, and polling.
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+import type { Message, NodeId } from '../raft/types.js';
+import type { TransportHandler } from './handler.js';
+import { PeerTransport, type PeerTransportOptions } from './peer-transport.js';
+
+export const CLUSTER = 0xcdf818194e3a8c32n;
+
+export class Recorder implements TransportHandler {
+  readonly messages: Message[] = [];
+  readonly unreachable: NodeId[] = [];
+  readonly snapshots: Message[] = [];
+  readonly statuses: { id: NodeId; ok: boolean }[] = [];
+  /** Replaceable to slow down or fail snapshot application. */
+  applySnapshot: (msg: Message) => void | Promise<void> = () => undefined;
+
+  onMessages(msgs: Message[]): void {
+    this.messages.push(...msgs);
+  }
+  onSnapshot(msg: Message): void | Promise<void> {
+    this.snapshots.push(msg);
+    return this.applySnapshot(msg);
+  }
+  onUnreachable(id: NodeId): void {
+    this.unreachable.push(id);
+  }
+  onSnapshotStatus(id: NodeId, ok: boolean): void {
+    this.statuses.push({ id, ok });
+  }
+}
+
+/** A logger whose lines can be inspected (warn and above). */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb): void {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, sink), lines };
+}
+
+export const silent: Logger = pino({ level: 'silent' });
+
+export interface Node {
+  id: NodeId;
+  transport: PeerTransport;
+  recorder: Recorder;
+  url: string;
+}
+
+/** Every transport started here; stopAll() in afterEach. */
+const started: PeerTransport[] = [];
+
+export async function startNode(
+  id: NodeId,
+  opts: Partial<Omit<PeerTransportOptions, 'memberId' | 'handler'>> = {},
+): Promise<Node> {
+  const recorder = new Recorder();
+  const transport = new PeerTransport({
+    memberId: id,
+    clusterId: CLUSTER,
+    listenUrls: ['http://127.0.0.1:0'],
+    logger: silent,
+    handler: recorder,
+    ...opts,
+  });
+  started.push(transport);
+  await transport.run();
+  return { id, transport, recorder, url: transport.urls()[0]! };
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all(started.splice(0).map((t) => t.stop()));
+}
+
+/** Links every node to every other. */
+export function mesh(nodes: readonly Node[]): void {
+  for (const a of nodes) for (const b of nodes) if (a !== b) a.transport.addPeer(b.id, [b.url]);
+}
+
+/** A URL on which nothing listens (a port that was just free). */
+export async function deadUrl(): Promise<string> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const addr = srv.address();
+  await new Promise<void>((r) => srv.close(() => r()));
+  if (addr === null || typeof addr === 'string') throw new Error('no port');
+  return `http://127.0.0.1:${addr.port}`;
+}
+
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A MsgApp whose index tells its place in a sequence, with one entry of binary data. */
+export function app(from: NodeId, to: NodeId, i: number, dataBytes = 16): Message {
+  const data = new Uint8Array(dataBytes);
+  for (let k = 0; k < dataBytes; k++) data[k] = (i + k) & 0xff;
+  return {
+    type: 'MsgApp',
+    from,
+    to,
+    term: 1,
+    logTerm: 1,
+    index: i,
+    entries: [{ index: i + 1, term: 1, type: 'normal', data }],
+    commit: i,
+    reject: false,
+    rejectHint: 0,
+  };
+}
+
+export function heartbeat(from: NodeId, to: NodeId, commit = 0): Message {
+  return { type: 'MsgHeartbeat', from, to, term: 1, logTerm: 0, index: 0, entries: [], commit, reject: false, rejectHint: 0 };
+}
