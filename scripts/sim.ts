@@ -2,7 +2,7 @@
 //   npm run sim -- --seed N            replay one seed (with an event trace on failure)
 //   npm run sim -- --runs 100000       soak: seeds start-seed .. start-seed+runs-1
 //   options: --nodes 3|5 (default: alternate), --start-seed S, --unsafe (test-only bug)
-import { runSimulation, type SimResult } from '../src/raft/sim/simulation.js';
+import { describeFailure, nodesForSeed, runSimulation, type SimResult } from '../src/raft/sim/simulation.js';
 
 interface Args {
   seed?: number;
@@ -51,13 +51,8 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** Seeds alternate between 3 and 5 nodes unless --nodes fixes it. */
-export function nodesForSeed(seed: number, fixed?: 3 | 5): 3 | 5 {
-  return fixed ?? (seed % 2 === 0 ? 3 : 5);
-}
-
 function describe(r: SimResult): string {
-  return `seed ${r.seed} (${r.nodes} nodes) ${r.kind} failure: ${r.failure}\n  replay: npm run sim -- --seed ${r.seed} --nodes ${r.nodes}`;
+  return describeFailure(r);
 }
 
 function main(): void {

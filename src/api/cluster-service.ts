@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdServer, Member } from '../server/etcd-server.js';
-import { ERR } from './errors.js';
 import { reject, reply, unary, type Reply } from './handler.js';
 import { makeHeader } from './header.js';
 
@@ -9,21 +8,44 @@ export function fromMember(m: Member): rpc.MemberInit {
   return { ID: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner };
 }
 
-// etcdserverpb.Cluster. Membership changes arrive with the Raft cluster; a single node lists itself.
+// etcdserverpb.Cluster: membership reads and changes. etcd leaves the revision out of these headers.
 export function clusterService(server: EtcdServer, logger: Logger): rpc.ClusterHandlers {
+  const header = (): rpc.ResponseHeaderInit => makeHeader(server, 0);
+  const admin = server.memberAdmin;
+
   async function memberList(): Promise<Reply<rpc.MemberListResponseInit>> {
-    return reply({ header: makeHeader(server), members: server.members.list().map(fromMember) });
+    return reply({ header: header(), members: server.members.list().map(fromMember) });
   }
 
-  async function notCapable<T>(): Promise<Reply<T>> {
-    return reject(ERR.notCapable);
+  async function memberAdd(req: rpc.MemberAddRequest): Promise<Reply<rpc.MemberAddResponseInit>> {
+    const r = await admin.add(req.peerURLs, req.isLearner);
+    if (!r.ok) return reject(r.error);
+    return reply({ header: header(), member: fromMember(r.value.member), members: r.value.members.map(fromMember) });
+  }
+
+  async function memberRemove(req: rpc.MemberRemoveRequest): Promise<Reply<rpc.MemberRemoveResponseInit>> {
+    const r = await admin.remove(req.ID);
+    if (!r.ok) return reject(r.error);
+    return reply({ header: header(), members: r.value.map(fromMember) });
+  }
+
+  async function memberUpdate(req: rpc.MemberUpdateRequest): Promise<Reply<rpc.MemberUpdateResponseInit>> {
+    const r = await admin.update(req.ID, req.peerURLs);
+    if (!r.ok) return reject(r.error);
+    return reply({ header: header(), members: r.value.map(fromMember) });
+  }
+
+  async function memberPromote(req: rpc.MemberPromoteRequest): Promise<Reply<rpc.MemberPromoteResponseInit>> {
+    const r = await admin.promote(req.ID);
+    if (!r.ok) return reject(r.error);
+    return reply({ header: header(), members: r.value.map(fromMember) });
   }
 
   return {
     MemberList: unary(logger, memberList),
-    MemberAdd: unary(logger, notCapable<rpc.MemberAddResponseInit>),
-    MemberRemove: unary(logger, notCapable<rpc.MemberRemoveResponseInit>),
-    MemberUpdate: unary(logger, notCapable<rpc.MemberUpdateResponseInit>),
-    MemberPromote: unary(logger, notCapable<rpc.MemberPromoteResponseInit>),
+    MemberAdd: unary(logger, memberAdd),
+    MemberRemove: unary(logger, memberRemove),
+    MemberUpdate: unary(logger, memberUpdate),
+    MemberPromote: unary(logger, memberPromote),
   };
 }

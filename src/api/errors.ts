@@ -32,6 +32,14 @@ export const ERR = {
   stopped: { code: S.UNAVAILABLE, message: 'etcdserver: server stopped' },
   timeout: { code: S.UNAVAILABLE, message: 'etcdserver: request timed out' },
   badLeaderTransferee: { code: S.FAILED_PRECONDITION, message: 'etcdserver: bad leader transferee' },
+  memberExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: member ID already exist' },
+  peerUrlExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: Peer URLs already exists' },
+  memberBadUrls: { code: S.INVALID_ARGUMENT, message: 'etcdserver: given member URLs are invalid' },
+  notEnoughStarted: { code: S.FAILED_PRECONDITION, message: 'etcdserver: re-configuration failed due to not enough started members' },
+  memberNotLearner: { code: S.FAILED_PRECONDITION, message: 'etcdserver: can only promote a learner member' },
+  learnerNotReady: { code: S.FAILED_PRECONDITION, message: 'etcdserver: can only promote a learner member which is in sync with leader' },
+  tooManyLearners: { code: S.FAILED_PRECONDITION, message: 'etcdserver: too many learner members in cluster' },
+  unhealthy: { code: S.UNAVAILABLE, message: 'etcdserver: unhealthy cluster' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -64,6 +72,24 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.memberNotFound;
     case 'bad_leader_transferee':
       return ERR.badLeaderTransferee;
+    case 'member_exists':
+      return ERR.memberExist;
+    case 'peer_url_exists':
+      return ERR.peerUrlExist;
+    case 'member_bad_urls':
+      return ERR.memberBadUrls;
+    case 'not_enough_started_members':
+      return ERR.notEnoughStarted;
+    case 'member_not_learner':
+      return ERR.memberNotLearner;
+    case 'learner_not_ready':
+      return ERR.learnerNotReady;
+    case 'too_many_learners':
+      return ERR.tooManyLearners;
+    case 'unhealthy':
+      return ERR.unhealthy;
+    case 'forwarded':
+      return { code: e.code, message: e.message };
   }
 }
 

@@ -32,6 +32,11 @@ export function leaseService(server: EtcdServer, logger: Logger): rpc.LeaseHandl
   async function timeToLive(req: rpc.LeaseTimeToLiveRequest): Promise<Reply<rpc.LeaseTimeToLiveResponseInit>> {
     const b = await server.readBarrier();
     if (!b.ok) return reject(b.error);
+    if (!server.isLeader()) {
+      // Remaining TTLs are known only where lease time is kept.
+      const f = await server.forwarder.timeToLive(server.leader(), req.ID, req.keys);
+      return f.ok ? reply({ ...f.value, header: makeHeader(server) }) : reject(f.error);
+    }
     const t = server.lessor.timeToLive(req.ID);
     // etcd answers an unknown lease with TTL -1 rather than an error.
     if (t === undefined) return reply({ header: makeHeader(server), ID: req.ID, TTL: -1 });
@@ -52,9 +57,16 @@ export function leaseService(server: EtcdServer, logger: Logger): rpc.LeaseHandl
 
   const keepAlive: grpc.handleBidiStreamingCall<rpc.LeaseKeepAliveRequest, rpc.LeaseKeepAliveResponseInit> = (call) => {
     call.on('data', (req: rpc.LeaseKeepAliveRequest) => {
-      // An unknown lease is reported as TTL 0; clients turn that into "lease not found".
-      const ttl = server.lessor.renew(req.ID) ?? 0;
-      call.write({ header: makeHeader(server), ID: req.ID, TTL: ttl });
+      if (server.isLeader()) {
+        // An unknown lease is reported as TTL 0; clients turn that into "lease not found".
+        const ttl = server.lessor.renew(req.ID) ?? 0;
+        call.write({ header: makeHeader(server), ID: req.ID, TTL: ttl });
+        return;
+      }
+      void server.forwarder.keepAlive(server.leader(), req.ID).then((r) => {
+        if (r.ok) call.write({ header: makeHeader(server), ID: req.ID, TTL: r.value.TTL });
+        else logger.debug({ lease: req.ID.toString(16), error: r.error.kind }, 'keep-alive not forwarded');
+      });
     });
     call.on('end', () => call.end());
     call.on('error', () => undefined);

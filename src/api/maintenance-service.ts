@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import type { AlarmEntry } from '../server/apply-results.js';
-import { ERR, toStatus } from './errors.js';
+import { toStatus } from './errors.js';
 import { reject, reply, unary, type Reply } from './handler.js';
 import { makeHeader } from './header.js';
 
@@ -65,7 +65,8 @@ export function maintenanceService(server: EtcdServer, logger: Logger): rpc.Main
   }
 
   async function moveLeader(req: rpc.MoveLeaderRequest): Promise<Reply<rpc.MoveLeaderResponseInit>> {
-    if (server.members.get(req.targetID) === undefined) return reject(ERR.badLeaderTransferee);
+    const r = await server.moveLeader(req.targetID);
+    if (!r.ok) return reject(r.error);
     return reply({ header: makeHeader(server) });
   }
 

@@ -21,7 +21,8 @@ export interface ConsensusStatus {
   commitIndex: number;
 }
 
-export type ProposeError = { kind: 'no_leader' } | { kind: 'stopped' } | { kind: 'not_leader' } | { kind: 'timeout' };
+/** `busy`: the leader can't take it right now (a transfer or a conf change in progress); retry shortly. */
+export type ProposeError = { kind: 'no_leader' } | { kind: 'busy' } | { kind: 'stopped' } | { kind: 'not_leader' } | { kind: 'timeout' };
 
 export type ReadIndexResult = { ok: true; index: number } | { ok: false; error: ProposeError };
 

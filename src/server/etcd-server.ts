@@ -19,8 +19,10 @@ import { bootstrapNewCluster, type Identity } from './bootstrap.js';
 import type { CommittedEntry, ConsensusStatus, StateMachineHost } from './consensus.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_QUOTA_BYTES } from './config.js';
-import { fail, ok, type ServerResult } from './errors.js';
+import { fail, fromProposeError, ok, type ServerResult } from './errors.js';
 import { IdGenerator } from './id-generator.js';
+import { LeaderForwarder } from './leader-forwarder.js';
+import { MemberAdmin } from './member-admin.js';
 import { RaftConsensus, type PeerInbound, type PeerNetwork } from './raft-consensus.js';
 import { copySnapshot, restoreSnapshot } from './state-snapshot.js';
 import { AppliedIndexWaiters, Waiters } from './waiters.js';
@@ -40,6 +42,8 @@ export interface HeaderInfo {
 
 const REQUEST_TIMEOUT_MS = 7000;
 const LEASE_CHECK_INTERVAL_MS = 500;
+/** Pause before re-proposing a request the leader could not take. */
+const RETRY_DELAY_MS = 50;
 /** Entries kept behind the compaction point so a slow follower can catch up from the log. */
 const CATCH_UP_ENTRIES = 5000;
 
@@ -55,6 +59,8 @@ export class EtcdServer {
   readonly members: MemberStore;
   readonly watchHub: WatchHub;
   readonly consensus: RaftConsensus;
+  readonly forwarder: LeaderForwarder;
+  readonly memberAdmin: MemberAdmin;
   private readonly log: DurableLog;
   private readonly applier: Applier;
   private readonly waiters = new Waiters<ApplyResult>();
@@ -91,6 +97,8 @@ export class EtcdServer {
     this.appliedWaiters = new AppliedIndexWaiters(this.applier.appliedIndex());
     this.watchHub = new WatchHub(this.store);
     this.sinks.push(this.watchHub);
+    this.forwarder = new LeaderForwarder(this.members);
+    this.memberAdmin = new MemberAdmin(this);
 
     this.log = new DurableLog(join(memberDir, 'raft.db'));
     let identity = this.log.identity();
@@ -161,6 +169,7 @@ export class EtcdServer {
     this.stopped = true;
     if (this.leaseTimer !== undefined) clearInterval(this.leaseTimer);
     this.watchHub.stop();
+    this.forwarder.close();
     await this.consensus.stop();
     this.waiters.triggerAll(fail({ kind: 'stopped' }));
     this.appliedWaiters.releaseAll();
@@ -184,6 +193,15 @@ export class EtcdServer {
     return { ...this.consensus.status(), applied: this.applier.appliedIndex() };
   }
 
+  /** This member's view of the leader, 0n while there is none. */
+  leader(): bigint {
+    return this.consensus.status().leader;
+  }
+
+  isLeader(): boolean {
+    return this.leader() === this.memberId;
+  }
+
   isLearner(): boolean {
     return this.members.get(this.memberId)?.isLearner ?? false;
   }
@@ -194,7 +212,7 @@ export class EtcdServer {
   async readBarrier(): Promise<ServerResult<null>> {
     if (!(await this.consensus.waitForLeader(REQUEST_TIMEOUT_MS / 2))) return fail({ kind: 'no_leader' });
     const r = await this.consensus.readIndex();
-    if (!r.ok) return fail(r.error);
+    if (!r.ok) return fail(fromProposeError(r.error));
     await this.appliedWaiters.wait(r.index);
     return this.stopped ? fail({ kind: 'stopped' }) : ok(null);
   }
@@ -260,6 +278,25 @@ export class EtcdServer {
     return this.awaitApplied(id, () => this.consensus.proposeConfChange(build(id)));
   }
 
+  /**
+   * Hands leadership to `target` and waits until it has it. Only the leader can do this; moving
+   * to the current leader succeeds at once, as in etcd.
+   */
+  async moveLeader(target: bigint): Promise<ServerResult<null>> {
+    const m = this.members.get(target);
+    if (m === undefined || m.isLearner) return fail({ kind: 'bad_leader_transferee' });
+    if (!this.isLeader()) return fail({ kind: 'not_leader' });
+    if (target === this.memberId) return ok(null);
+    const err = this.consensus.transferLeader(target);
+    if (err !== undefined) return fail(fromProposeError(err));
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.leader() === target) return ok(null);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return fail({ kind: 'timeout' });
+  }
+
   /** A fresh request ID (also the source of server-chosen lease IDs). */
   nextId(): bigint {
     return this.ids.next();
@@ -279,14 +316,16 @@ export class EtcdServer {
     const deadline = Date.now() + REQUEST_TIMEOUT_MS;
     const done = this.waiters.register(id);
     let err = submit();
-    // Without a leader, wait for an election instead of failing a request the client won't retry.
-    while (err?.kind === 'no_leader' && Date.now() < deadline) {
+    // Without a leader, or while it is busy, wait and retry instead of failing a request the
+    // client won't retry itself. Each retry waits on a timer, so the event loop keeps turning.
+    while ((err?.kind === 'no_leader' || err?.kind === 'busy') && Date.now() < deadline) {
       if (!(await this.consensus.waitForLeader(deadline - Date.now()))) break;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       err = submit();
     }
     if (err !== undefined) {
       this.waiters.cancel(id);
-      return fail(err.kind === 'not_leader' ? { kind: 'no_leader' } : err);
+      return fail(fromProposeError(err));
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ApplyResult>((resolve) => {

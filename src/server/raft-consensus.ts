@@ -57,7 +57,17 @@ const MAX_INFLIGHT_MSGS = 256;
 const MAX_COMMITTED_PER_READY = 8 * 1024 * 1024;
 
 function toProposeError(e: RaftProposeError): ProposeError {
-  return e.reason === 'no-leader' ? { kind: 'no_leader' } : e.reason === 'not-a-member' ? { kind: 'stopped' } : { kind: 'no_leader' };
+  switch (e.reason) {
+    case 'no-leader':
+      return { kind: 'no_leader' };
+    case 'not-leader':
+      return { kind: 'not_leader' };
+    case 'not-a-member':
+      return { kind: 'stopped' };
+    case 'leader-transferring':
+    case 'conf-change-pending':
+      return { kind: 'busy' };
+  }
 }
 
 // Drives the pure Raft core: ticks it, feeds it messages, and runs its Ready loop, which persists

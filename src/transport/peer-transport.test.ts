@@ -6,6 +6,7 @@ import {
   app,
   capturingLogger,
   deadUrl,
+  freezableProxy,
   heartbeat,
   mesh,
   silent,
@@ -142,6 +143,29 @@ describe('PeerTransport', () => {
     a.transport.send([heartbeat(A, B, 3)]);
     await waitFor(() => b.recorder.messages.length === 1, 'delivery after restart');
     expect(b.recorder.messages[0]!.commit).toBe(3);
+  });
+
+  it('notices within a few seconds a peer that stops answering (as if SIGSTOP\'d)', async () => {
+    const a = await startNode(A);
+    const b = await startNode(B);
+    const proxy = await freezableProxy(b.url);
+    try {
+      a.transport.addPeer(B, [proxy.url]);
+      await connected(a, b);
+      proxy.freeze();
+      const frozenAt = Date.now();
+      const timer = setInterval(() => a.transport.send([heartbeat(A, B)]), 100);
+      try {
+        await waitFor(() => a.transport.activeSince(B) === undefined, 'stream declared dead', 10_000);
+      } finally {
+        clearInterval(timer);
+      }
+      const detectMs = Date.now() - frozenAt;
+      expect(detectMs).toBeLessThan(5000);
+      await waitFor(() => a.recorder.unreachable.includes(B), 'unreachable');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('queues up to the cap before the first connection, then drops and reports', async () => {

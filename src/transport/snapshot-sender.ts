@@ -50,15 +50,33 @@ export async function sendSnapshot(opts: SnapshotSendOptions): Promise<SnapshotS
   return failed(reasons.join('; ') || 'no URL');
 }
 
-/** undefined once connected, else why not. */
+/**
+ * undefined once connected, else why not. Unlike client.waitForReady, a refused connection fails
+ * at once instead of being retried until the deadline.
+ */
 function waitForReady(client: grpc.Client, signal: AbortSignal): Promise<string | undefined> {
+  const channel = client.getChannel();
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   return new Promise((resolve) => {
-    const onAbort = (): void => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    client.waitForReady(Date.now() + CONNECT_TIMEOUT_MS, (err) => {
+    const done = (r: string | undefined): void => {
       signal.removeEventListener('abort', onAbort);
-      resolve(err === undefined ? undefined : err.message);
-    });
+      resolve(r);
+    };
+    const onAbort = (): void => done('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+    const check = (): void => {
+      if (signal.aborted) return;
+      const state = channel.getConnectivityState(true);
+      if (state === grpc.connectivityState.READY) done(undefined);
+      else if (state === grpc.connectivityState.TRANSIENT_FAILURE) done('connection failed');
+      else if (state === grpc.connectivityState.SHUTDOWN) done('channel closed');
+      else {
+        channel.watchConnectivityState(state, deadline, (err) =>
+          err === undefined ? check() : done(`not connected within ${CONNECT_TIMEOUT_MS} ms`),
+        );
+      }
+    };
+    check();
   });
 }
 

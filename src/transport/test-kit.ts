@@ -1,6 +1,6 @@
 // Shared helpers of the transport tests: transports on 127.0.0.1 with free ports, a recording
 // handler, and polling.
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Message, NodeId } from '../raft/types.js';
@@ -125,4 +125,40 @@ export function app(from: NodeId, to: NodeId, i: number, dataBytes = 16): Messag
 
 export function heartbeat(from: NodeId, to: NodeId, commit = 0): Message {
   return { type: 'MsgHeartbeat', from, to, term: 1, logTerm: 0, index: 0, entries: [], commit, reject: false, rejectHint: 0 };
+}
+
+/**
+ * A TCP proxy in front of `target` that can freeze: connections stay open but nothing moves,
+ * which is what a SIGSTOP'd peer looks like from the outside.
+ */
+export async function freezableProxy(target: string): Promise<{ url: string; freeze(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const srv = createServer((inbound) => {
+    const outbound = connect(Number(port), hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.on('data', (d) => frozen || outbound.write(d));
+    outbound.on('data', (d) => frozen || inbound.write(d));
+    inbound.on('close', () => outbound.destroy());
+    outbound.on('close', () => inbound.destroy());
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const addr = srv.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    freeze: () => {
+      frozen = true;
+      for (const s of sockets) s.pause();
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
 }

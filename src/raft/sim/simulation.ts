@@ -34,6 +34,7 @@ export interface SimStats {
 export interface SimResult {
   seed: number;
   nodes: number;
+  unsafe: boolean;
   ok: boolean;
   /** The first invariant broken (safety) or the liveness failure. */
   failure?: string;
@@ -161,7 +162,13 @@ export class Simulation {
   }
 
   private result(kind?: 'safety' | 'liveness' | 'crash', failure?: string): SimResult {
-    const r: SimResult = { seed: this.opts.seed, nodes: this.opts.nodes, ok: kind === undefined, stats: this.stats };
+    const r: SimResult = {
+      seed: this.opts.seed,
+      nodes: this.opts.nodes,
+      unsafe: this.opts.unsafeCommitOldTerms ?? false,
+      ok: kind === undefined,
+      stats: this.stats,
+    };
     if (kind) {
       r.kind = kind;
       r.failure = `round ${this.now}: ${failure}`;
@@ -467,7 +474,7 @@ export class Simulation {
   /**
    * Heals everything and checks liveness:
    * 1. a leader is elected within LEADER_BOUND_TICKS;
-   * 2. a write commits within COMMIT_BOUND_TICKS of that election plus
+   * 2. a write commits within LEADER_BOUND_TICKS + COMMIT_BOUND_TICKS plus
    *    two ticks per entry of uncommitted backlog (with the tightest flow
    *    control the simulator picks, one entry per message and one message in
    *    flight, a backlog drains at one entry per round trip);
@@ -515,8 +522,8 @@ export class Simulation {
       }
       const finalIndex = lead?.raw ? this.lastFinalIndex(lead) : 0;
       if (committedAt === 0 && finalIndex > 0) committedAt = t;
-      if (committedAt === 0 && electedAt > 0 && t > electedAt + commitBound) {
-        return `liveness: no write committed within ${commitBound} ticks of the first election (leader ${lead?.id ?? 'none'})`;
+      if (committedAt === 0 && t > LEADER_BOUND_TICKS + commitBound) {
+        return `liveness: no write committed within ${LEADER_BOUND_TICKS + commitBound} ticks of healing (leader ${lead?.id ?? 'none'})`;
       }
       if (committedAt > 0 && lead && this.allMembersApplied(lead, finalIndex)) {
         this.stats.livenessTicks = committedAt;
@@ -578,4 +585,17 @@ export class Simulation {
 
 export function runSimulation(opts: SimOptions): SimResult {
   return new Simulation(opts).run();
+}
+
+/** Seeds alternate between 3 and 5 nodes unless the node count is fixed. */
+export function nodesForSeed(seed: number, fixed?: 3 | 5): 3 | 5 {
+  return fixed ?? (seed % 2 === 0 ? 3 : 5);
+}
+
+export function describeFailure(r: SimResult): string {
+  const unsafe = r.unsafe ? ' --unsafe' : '';
+  return (
+    `seed ${r.seed} (${r.nodes} nodes) ${r.kind ?? 'no'} failure: ${r.failure ?? ''}\n` +
+    `  replay: npm run sim -- --seed ${r.seed} --nodes ${r.nodes}${unsafe}`
+  );
 }

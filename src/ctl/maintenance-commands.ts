@@ -1,0 +1,71 @@
+// compaction, defrag, alarm list | disarm.
+import type { Command } from 'commander';
+import { badArgs, ExitCode, errorMessage } from './exit.js';
+import { alarmText } from './format/cluster.js';
+import { protoJson } from './format/json.js';
+import { readGlobals, requireFormat, withClient } from './globals.js';
+import { targetEndpoints } from './endpoint-commands.js';
+import { printErr, printText } from './io.js';
+import { parseIntArg } from './parse.js';
+
+export function registerMaintenanceCommands(program: Command): void {
+  program
+    .command('compaction')
+    .description('Compacts the event history in etcd')
+    .usage('[options] <revision>')
+    .argument('[args...]')
+    .option('--physical', 'wait for the compaction to physically remove all old revisions')
+    .action(async (args: string[], flags: { physical?: boolean }, cmd: Command) => {
+      const g = readGlobals(cmd);
+      if (args.length !== 1) throw badArgs('compaction command needs 1 argument');
+      let rev: number;
+      try {
+        rev = parseIntArg(args[0]!);
+      } catch (e) {
+        throw badArgs((e as Error).message);
+      }
+      await withClient(g, (c) => c.compact(rev, flags.physical === true));
+      printText(`compacted revision ${rev}\n`);
+    });
+
+  program
+    .command('defrag')
+    .description('Defragments the storage of the etcd members with given endpoints')
+    .option('--cluster', 'use all endpoints from the cluster member list')
+    .action(async (flags: { cluster?: boolean }, cmd: Command) => {
+      const g = readGlobals(cmd);
+      let failed = false;
+      for (const ep of await targetEndpoints(g, flags.cluster === true)) {
+        try {
+          await withClient(g, (c) => c.defragment(), [ep]);
+          printText(`Finished defragmenting etcd member[${ep}]\n`);
+        } catch (e) {
+          failed = true;
+          printErr(`Failed to defragment etcd member[${ep}] (${errorMessage(e)})\n`);
+        }
+      }
+      if (failed) process.exitCode = ExitCode.Error;
+    });
+
+  const alarm = program.command('alarm').description('Alarm related commands');
+
+  alarm
+    .command('list')
+    .description('Lists all alarms')
+    .action(async (_flags: object, cmd: Command) => {
+      const g = readGlobals(cmd);
+      requireFormat(g, 'simple', 'json');
+      const r = await withClient(g, (c) => c.alarmList());
+      printText(g.format === 'json' ? `${protoJson(r)}\n` : alarmText(r));
+    });
+
+  alarm
+    .command('disarm')
+    .description('Disarms all alarms')
+    .action(async (_flags: object, cmd: Command) => {
+      const g = readGlobals(cmd);
+      requireFormat(g, 'simple', 'json');
+      const r = await withClient(g, (c) => c.alarmDisarm());
+      printText(g.format === 'json' ? `${protoJson(r)}\n` : alarmText(r));
+    });
+}

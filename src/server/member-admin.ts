@@ -1,0 +1,111 @@
+import { ConfChangeContext } from '../gen/raftkvpb.js';
+import { memberId } from '../cluster/ids.js';
+import type { Member } from '../cluster/member-store.js';
+import type { ConfChange } from '../raft/index.js';
+import type { EtcdServer } from './etcd-server.js';
+import { fail, ok, type ServerResult } from './errors.js';
+
+/** etcd allows one learner at a time. */
+const MAX_LEARNERS = 1;
+/** A learner may be promoted once its log is this close to the leader's. */
+const LEARNER_READY_FRACTION = 0.9;
+
+function validUrls(urls: readonly string[]): boolean {
+  if (urls.length === 0) return false;
+  return urls.every((u) => {
+    try {
+      const p = new URL(u);
+      return (p.protocol === 'http:' || p.protocol === 'https:') && p.port !== '' && p.pathname === '/';
+    } catch {
+      return false;
+    }
+  });
+}
+
+function started(m: Member): boolean {
+  return m.name !== '';
+}
+
+/** Voting members that have started must stay a quorum of the voters after the change. */
+function quorumStaysStarted(voters: readonly Member[]): boolean {
+  const startedCount = voters.filter(started).length;
+  return startedCount >= Math.floor(voters.length / 2) + 1;
+}
+
+// The Cluster service's membership changes, with etcd's safety checks, proposed as Raft conf changes.
+export class MemberAdmin {
+  constructor(private readonly server: EtcdServer) {}
+
+  async add(peerUrls: string[], isLearner: boolean): Promise<ServerResult<{ member: Member; members: Member[] }>> {
+    const s = this.server;
+    if (!validUrls(peerUrls)) return fail({ kind: 'member_bad_urls' });
+    const existing = s.members.list();
+    if (existing.some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
+    const id = memberId(peerUrls, s.config.initialClusterToken, Date.now());
+    if (existing.some((m) => m.id === id) || s.members.isRemoved(id)) return fail({ kind: 'member_exists' });
+    if (isLearner && existing.filter((m) => m.isLearner).length >= MAX_LEARNERS) return fail({ kind: 'too_many_learners' });
+    const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
+    if (!isLearner && !quorumStaysStarted([...existing.filter((m) => !m.isLearner), member])) {
+      return fail({ kind: 'not_enough_started_members' });
+    }
+    const r = await this.propose(isLearner ? 'addLearner' : 'addNode', member);
+    if (!r.ok) return r;
+    return ok({ member, members: s.members.list() });
+  }
+
+  async remove(id: bigint): Promise<ServerResult<Member[]>> {
+    const s = this.server;
+    const m = s.members.get(id);
+    if (m === undefined) return fail({ kind: 'member_not_found' });
+    if (!m.isLearner && !quorumStaysStarted(s.members.list().filter((x) => !x.isLearner && x.id !== id))) {
+      return fail({ kind: 'not_enough_started_members' });
+    }
+    const r = await this.propose('removeNode', m);
+    if (!r.ok) return r;
+    return ok(s.members.list());
+  }
+
+  async update(id: bigint, peerUrls: string[]): Promise<ServerResult<Member[]>> {
+    const s = this.server;
+    if (!validUrls(peerUrls)) return fail({ kind: 'member_bad_urls' });
+    if (s.members.get(id) === undefined) return fail({ kind: 'member_not_found' });
+    if (s.members.list().some((m) => m.id !== id && m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
+    const r = await s.memberUpdate(id, peerUrls);
+    if (!r.ok) return r;
+    return ok(s.members.list());
+  }
+
+  /** Promotion needs the leader's view of the learner's log, so a follower forwards it. */
+  async promote(id: bigint): Promise<ServerResult<Member[]>> {
+    const s = this.server;
+    const m = s.members.get(id);
+    if (m === undefined) return fail({ kind: 'member_not_found' });
+    if (!m.isLearner) return fail({ kind: 'member_not_learner' });
+    const status = s.consensus.status();
+    if (status.leader === 0n) return fail({ kind: 'no_leader' });
+    if (status.leader !== s.memberId) {
+      const r = await s.forwarder.promote(status.leader, id);
+      if (!r.ok) return r;
+      return ok(s.members.list());
+    }
+    const progress = s.consensus.progress();
+    const leaderMatch = progress?.get(s.memberId)?.match ?? 0;
+    const learnerMatch = progress?.get(id)?.match ?? 0;
+    if (learnerMatch === 0 || learnerMatch < leaderMatch * LEARNER_READY_FRACTION) return fail({ kind: 'learner_not_ready' });
+    const r = await this.propose('addNode', { ...m, isLearner: false });
+    if (!r.ok) return r;
+    return ok(s.members.list());
+  }
+
+  private async propose(type: ConfChange['type'], m: Member): Promise<ServerResult<null>> {
+    const r = await this.server.changeMembership((requestId) => ({
+      type,
+      nodeId: m.id,
+      context: ConfChangeContext.encode({
+        ID: requestId,
+        member: { ID: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner },
+      }).finish(),
+    }));
+    return r.ok ? ok(null) : r;
+  }
+}

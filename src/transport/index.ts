@@ -1,0 +1,6 @@
+// The peer transport's public surface.
+export { PeerTransport, type PeerTransportOptions } from './peer-transport.js';
+export type { TransportHandler } from './handler.js';
+export type { TransportStats } from './stats.js';
+export type { BackoffOptions } from './backoff.js';
+export { CLUSTER_MISMATCH } from './peer-identity.js';
