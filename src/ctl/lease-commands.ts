@@ -75,7 +75,7 @@ export function registerLeaseCommands(program: Command): void {
     .command('grant')
     .description('Creates leases')
     .usage('<ttl>')
-    .argument('[args...]')
+    .argument('[ttl...]')
     .action(async (args: string[], _flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('lease grant command needs TTL argument');
@@ -96,7 +96,7 @@ export function registerLeaseCommands(program: Command): void {
     .command('revoke')
     .description('Revokes leases')
     .usage('<leaseID>')
-    .argument('[args...]')
+    .argument('[leaseID...]')
     .action(async (args: string[], _flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('lease revoke command needs 1 argument');
@@ -112,7 +112,7 @@ export function registerLeaseCommands(program: Command): void {
     .command('timetolive')
     .description('Get lease information')
     .usage('[options] <leaseID>')
-    .argument('[args...]')
+    .argument('[leaseID...]')
     .option('--keys', 'Get keys attached to this lease')
     .action(async (args: string[], flags: { keys?: boolean }, cmd: Command) => {
       const g = readGlobals(cmd);
@@ -142,7 +142,7 @@ export function registerLeaseCommands(program: Command): void {
     .command('keep-alive')
     .description('Keeps leases alive (renew)')
     .usage('[options] <leaseID>')
-    .argument('[args...]')
+    .argument('[leaseID...]')
     .option('--once', 'Resets the keep-alive time to its original value and exits immediately')
     .action(async (args: string[], flags: { once?: boolean }, cmd: Command) => {
       const g = readGlobals(cmd);

@@ -13,7 +13,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .command('compaction')
     .description('Compacts the event history in etcd')
     .usage('[options] <revision>')
-    .argument('[args...]')
+    .argument('[revision...]')
     .option('--physical', 'wait for the compaction to physically remove all old revisions')
     .action(async (args: string[], flags: { physical?: boolean }, cmd: Command) => {
       const g = readGlobals(cmd);

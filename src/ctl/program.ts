@@ -40,6 +40,16 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Commander's parse errors in cobra's (etcdctl's) words where they differ. */
+function commanderMessage(e: CommanderError): string {
+  const msg = e.message.replace(/^error: /, '');
+  const opt = /^unknown option '(.*)'/.exec(msg);
+  if (opt !== null) return `unknown flag: ${opt[1]}`;
+  const cmd = /^unknown command '(.*)'/.exec(msg);
+  if (cmd !== null) return `unknown command "${cmd[1]}" for "raftkvctl"`;
+  return msg;
+}
+
 function report(message: string, code: number): number {
   process.stderr.write(`Error: ${message}\n`);
   return code;
@@ -56,7 +66,7 @@ export async function runCtl(argv: string[]): Promise<number> {
       // Help and version output end with code 0; parse errors like etcdctl's cobra ones.
       if (e.exitCode === 0) return 0;
       if (e.code === 'commander.help' || e.code === 'commander.helpDisplayed') return e.exitCode;
-      return report(e.message.replace(/^error: /, ''), ExitCode.Error);
+      return report(commanderMessage(e), ExitCode.Error);
     }
     return report(errorMessage(e), ExitCode.Error);
   }

@@ -14,7 +14,7 @@ export function registerSnapshotCommands(program: Command): void {
     .command('save')
     .description('Stores an etcd node backend snapshot to a given file')
     .usage('<filename>')
-    .argument('[args...]')
+    .argument('[filename...]')
     .action(async (args: string[], _flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('snapshot save expects one argument');
@@ -52,7 +52,7 @@ export function registerSnapshotCommands(program: Command): void {
     .command('status')
     .description('Gets backend snapshot status of a given file')
     .usage('<filename>')
-    .argument('[args...]')
+    .argument('[filename...]')
     .action((args: string[], _flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('snapshot status requires exactly one argument');

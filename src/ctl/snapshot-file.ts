@@ -31,7 +31,8 @@ function scan(path: string, copyTo?: string): Scan {
   try {
     size = statSync(path).size;
   } catch (e) {
-    throw new SnapshotFileError(e instanceof Error ? e.message : String(e));
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SnapshotFileError(code === 'ENOENT' ? `stat ${path}: no such file or directory` : String(e));
   }
   if (size < SHA_LEN + SQLITE_MAGIC.length) {
     throw new SnapshotFileError(`snapshot file ${path} is truncated (${size} bytes)`);

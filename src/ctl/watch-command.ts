@@ -17,7 +17,7 @@ export function registerWatchCommand(program: Command): void {
     .command('watch')
     .description('Watches events stream on keys or prefixes')
     .usage('[options] <key> [range_end]')
-    .argument('[args...]')
+    .argument('[key-range_end...]')
     .option('--prefix', 'watch on a prefix if prefix is set')
     .option('--rev <n>', 'revision to start watching', '0')
     .option('--prev-kv', 'get the previous key-value pair before the event happens')

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
 import type { Identity } from '../server/bootstrap.js';
+import type { JoinInfo } from './join.js';
 import { EtcdServer } from '../server/etcd-server.js';
 import type { PeerInbound } from '../server/raft-consensus.js';
 import { PeerTransport } from '../transport/peer-transport.js';
@@ -16,17 +17,23 @@ export class Daemon {
   constructor(
     opts: DaemonOptions,
     readonly logger: Logger = pino({ level: opts.logLevel === 'panic' ? 'fatal' : opts.logLevel }, pino.destination(2)),
-    joined?: Identity,
+    joined?: JoinInfo,
   ) {
     const makeNetwork = (identity: Identity, inbound: PeerInbound): PeerTransport => {
-      this.transport = new PeerTransport({
+      const transport = new PeerTransport({
         memberId: identity.memberId,
         clusterId: identity.clusterId,
         listenUrls: opts.config.listenPeerUrls,
         logger,
-        handler: inbound,
+        handler: {
+          ...inbound,
+          membership: () => ({ clusterId: this.server.clusterId, members: this.server.members.list() }),
+        },
       });
-      return this.transport;
+      // A joining member must be able to answer the leader before it has applied any membership.
+      for (const m of joined?.membership.members ?? []) transport.addPeer(m.id, m.peerUrls);
+      this.transport = transport;
+      return transport;
     };
     this.server = new EtcdServer(opts.config, logger, makeNetwork, joined, () => {
       logger.warn('the member has been permanently removed from the cluster; shutting down');

@@ -341,9 +341,12 @@ export class Raft {
         // quorum or pre-vote its followers ignore it without ever voting, and
         // a node stuck at a higher term could never rejoin. Tell it.
         this.send({ type: 'MsgAppResp', to: m.from });
-      } else if (m.type === 'MsgPreVote') {
-        // Let a pre-candidate at a lower term learn ours and catch up.
-        this.send({ type: 'MsgPreVoteResp', to: m.from, term: this.term, reject: true });
+      } else if (m.type === 'MsgPreVote' || m.type === 'MsgVote') {
+        // Reject with our term (§5.1) so the candidate catches up. Without
+        // this, a candidate at a lower term could wait forever on a voter
+        // whose stale configuration never sends it anything.
+        const type = m.type === 'MsgVote' ? 'MsgVoteResp' : 'MsgPreVoteResp';
+        this.send({ type, to: m.from, term: this.term, reject: true });
       }
       return undefined;
     }

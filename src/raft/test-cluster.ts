@@ -193,6 +193,7 @@ export class TestCluster {
 
   /** Makes `id` campaign and settles. */
   elect(id: NodeId): void {
+    this.deliver(); // a restarted node first re-applies its committed configuration
     this.node(id).raw.campaign();
     this.deliver();
   }

@@ -1,6 +1,11 @@
 // What the transport calls back into: the Raft node (via the server's consensus layer).
 import type { Message, NodeId } from '../raft/types.js';
 
+export interface ClusterMembership {
+  clusterId: bigint;
+  members: { id: bigint; name: string; peerUrls: string[]; clientUrls: string[]; isLearner: boolean }[];
+}
+
 export interface TransportHandler {
   /** One received batch, in arrival order. Only messages addressed to this member. */
   onMessages(msgs: Message[]): void;
@@ -13,4 +18,6 @@ export interface TransportHandler {
   onUnreachable(id: NodeId): void;
   /** Outcome of sendSnapshot(), to feed Raft's ReportSnapshot. */
   onSnapshotStatus(id: NodeId, ok: boolean): void;
+  /** The cluster as this member knows it, for a member that is joining. */
+  membership?(): ClusterMembership;
 }

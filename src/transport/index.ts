@@ -4,3 +4,5 @@ export type { TransportHandler } from './handler.js';
 export type { TransportStats } from './stats.js';
 export type { BackoffOptions } from './backoff.js';
 export { CLUSTER_MISMATCH } from './peer-identity.js';
+export { fetchMembership } from './members-client.js';
+export type { ClusterMembership } from './handler.js';

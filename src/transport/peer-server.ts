@@ -15,7 +15,7 @@ export interface PeerServerOptions {
   self: PeerIdentity;
   logger: Logger;
   stats: TransportStats;
-  handler: Pick<TransportHandler, 'onMessages' | 'onSnapshot'>;
+  handler: Pick<TransportHandler, 'onMessages' | 'onSnapshot' | 'membership'>;
   /** Removed members may not talk to the cluster again (etcd answers them 410 Gone). */
   isRemoved(id: NodeId): boolean;
 }
@@ -31,6 +31,17 @@ export class PeerServer {
     const handlers: pb.PeerHandlers = {
       Stream: (call, callback) => this.stream(call, callback),
       Snapshot: (call, callback) => this.snapshot(call, callback),
+      Members: (_call, callback) => {
+        const m = this.opts.handler.membership?.();
+        if (m === undefined) {
+          callback({ code: grpc.status.UNAVAILABLE, details: 'raftkv: membership not available' });
+          return;
+        }
+        callback(null, {
+          cluster_id: m.clusterId,
+          members: m.members.map((x) => ({ ID: x.id, name: x.name, peerURLs: x.peerUrls, clientURLs: x.clientUrls, isLearner: x.isLearner })),
+        });
+      },
     };
     this.server.addService(pb.PeerService, handlers);
   }

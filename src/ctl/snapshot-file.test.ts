@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32c } from '../mvcc/crc32.js';
+import { MvccStore } from '../mvcc/store.js';
+import { FakeLeases, put } from '../mvcc/testkit.js';
+import { readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
+
+let dir: string;
+let good: string;
+let dbBytes: Buffer;
+
+/** A snapshot file as the server streams it: VACUUM INTO copy + SHA-256 trailer. */
+function makeSnapshot(): void {
+  const db = new Database(join(dir, 'live.db'));
+  db.pragma('journal_mode = WAL');
+  const store = new MvccStore(db, new FakeLeases());
+  put(store, 'a', '1');
+  put(store, 'b', '2');
+  put(store, 'a', '3'); // revision 4, three stored versions
+  db.prepare('VACUUM INTO ?').run(join(dir, 'vacuum.db'));
+  db.close();
+  dbBytes = readFileSync(join(dir, 'vacuum.db'));
+  good = join(dir, 'good.snap');
+  writeFileSync(good, dbBytes);
+  appendFileSync(good, createHash('sha256').update(dbBytes).digest());
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'snapshot-file-test-'));
+  makeSnapshot();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function variant(name: string, bytes: Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+describe('snapshot files', () => {
+  it('reads hash, revision, key versions and size', () => {
+    const s = readSnapshotStatus(good);
+    expect(s).toEqual({ hash: crc32c.checksum(dbBytes), revision: 4, totalKey: 3, totalSize: dbBytes.length });
+    expect(verifySnapshotFile(good)).toBe(dbBytes.length);
+  });
+
+  it('refuses a truncated file', () => {
+    const full = readFileSync(good);
+    const p = variant('truncated.snap', full.subarray(0, full.length - 100));
+    expect(() => readSnapshotStatus(p)).toThrow(SnapshotFileError);
+    expect(() => readSnapshotStatus(p)).toThrow(/corrupt or truncated/);
+    const tiny = variant('tiny.snap', full.subarray(0, 10));
+    expect(() => verifySnapshotFile(tiny)).toThrow(/truncated \(10 bytes\)/);
+  });
+
+  it('refuses a file with a flipped byte', () => {
+    const bytes = Buffer.from(readFileSync(good));
+    bytes[bytes.length >> 1] ^= 0x01;
+    expect(() => readSnapshotStatus(variant('flipped.snap', bytes))).toThrow(/SHA-256 mismatch/);
+  });
+
+  it('refuses a file that is not a SQLite database, even with a valid trailer', () => {
+    const junk = Buffer.alloc(4096, 7);
+    const p = variant('junk.snap', Buffer.concat([junk, createHash('sha256').update(junk).digest()]));
+    expect(() => readSnapshotStatus(p)).toThrow(/no SQLite database header/);
+  });
+
+  it('refuses a valid database without the MVCC tables', () => {
+    const other = join(dir, 'other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    const bytes = readFileSync(other);
+    const p = variant('other.snap', Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]));
+    expect(() => readSnapshotStatus(p)).toThrow(/no readable MVCC store/);
+  });
+
+  it('reports a missing file like etcdctl', () => {
+    expect(() => readSnapshotStatus(join(dir, 'nope'))).toThrow(`stat ${join(dir, 'nope')}: no such file or directory`);
+  });
+
+  it('leaves the snapshot untouched', () => {
+    const before = statSync(good).mtimeMs;
+    readSnapshotStatus(good);
+    expect(statSync(good).mtimeMs).toBe(before);
+  });
+});
