@@ -16,10 +16,10 @@ export function entriesSize(ents: readonly Entry[]): number {
 /** Longest prefix within maxSize bytes, but always at least one entry. */
 export function limitSize(ents: Entry[], maxSize: number): Entry[] {
   if (ents.length === 0) return ents;
-  let size = entrySize(ents[0] as Entry);
+  let size = entrySize(ents[0]);
   let n = 1;
   for (; n < ents.length; n++) {
-    size += entrySize(ents[n] as Entry);
+    size += entrySize(ents[n]);
     if (size > maxSize) break;
   }
   return n === ents.length ? ents : ents.slice(0, n);

@@ -150,8 +150,10 @@ describe.skipIf(pre.skip)('etcdctl lock / elect', () => {
       await candB.waitForStdout((s) => s.endsWith('\ncandB\n'));
       expect(candB.stdout).toBe(`${keyB}\ncandB\n`);
       await observer.waitForStdout((s) => s.endsWith('\ncandB\n'));
-      expectRun(await candB.stop('SIGTERM'), { stdout: `${keyB}\ncandB\n`, code: 0 });
+      // the observer is stopped first (as in the reference): stopping candB first would leave it
+      // mid-Get on the leader change, and SIGTERM would then log a "context canceled" warn line
       expectRun(await observer.stop('SIGTERM'), { stdout: `${keyA}\ncandA\n${keyB}\ncandB\n`, code: 0 });
+      expectRun(await candB.stop('SIGTERM'), { stdout: `${keyB}\ncandB\n`, code: 0 });
       expectOk(await run('get', '--prefix', 'myelection', '--keys-only'), '');
     });
 

@@ -16,7 +16,9 @@ export interface WarnLine {
   error: string;
 }
 
-const WARN_TARGET = /^endpoint:\/\/client-[0-9a-f-]{36}\/127\.0\.0\.1:\d+$/;
+// "endpoint://client-<uuid>/<host:port>" for --endpoints; "passthrough:///<url>" for the
+// per-member clients of --cluster commands.
+const WARN_TARGET = /^(endpoint:\/\/client-[0-9a-f-]{36}\/127\.0\.0\.1:\d+|passthrough:\/\/\/http:\/\/127\.0\.0\.1:\d+)$/;
 
 function isWarnLine(line: string): boolean {
   return line.startsWith('{"level":"warn"') && line.includes('"caller":"clientv3/retry_interceptor.go');

@@ -2,7 +2,7 @@ import type { RaftConfig } from '../config.js';
 import { isStorageError } from '../errors.js';
 import { MemoryStorage } from '../memory-storage.js';
 import { RawNode } from '../raw-node.js';
-import type { NodeId } from '../types.js';
+import type { NodeId, Ready } from '../types.js';
 import { Rng } from './rng.js';
 import { decodeSmSnapshot, type SimStateMachine } from './state-machine.js';
 
@@ -19,6 +19,9 @@ export class SimNode {
   sm: SimStateMachine = { index: 0, hash: 0, conf: { voters: [], learners: [] } };
   /** Commit index up to which the checker verified this node's durable log. */
   checkedCommit = 0;
+  /** A Ready whose durable write is still in progress (slow disk), and when it completes. */
+  writing: Ready | undefined;
+  writeDoneAt = 0;
   /** Crash in the middle of handling the next Ready (after the early sends). */
   crashAtNextReady = false;
   /** Applied its own removal, or was told it is removed: shut down for good. */
@@ -64,6 +67,7 @@ export class SimNode {
 
   crash(): void {
     this.raw = undefined;
+    this.writing = undefined; // the write never completed
     this.crashAtNextReady = false;
   }
 }

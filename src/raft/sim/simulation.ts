@@ -96,6 +96,8 @@ export class Simulation {
   private readonly partitionRate: number;
   private readonly confRate: number;
   private readonly compactRate: number;
+  /** Writes may take rounds; the node steps messages while one is in flight. */
+  private readonly slowDisk: boolean;
 
   constructor(private readonly opts: SimOptions) {
     this.rng = new Rng(opts.seed);
@@ -122,6 +124,7 @@ export class Simulation {
     this.partitionRate = r.pick([0.01, 0.03, 0.06]);
     this.confRate = r.pick([0, 0.02, 0.05]);
     this.compactRate = r.pick([0.02, 0.1]);
+    this.slowDisk = r.chance(0.5);
 
     const ids: NodeId[] = [];
     for (let i = 1; i <= opts.nodes; i++) ids.push(BigInt(i));
@@ -198,6 +201,7 @@ export class Simulation {
       this.handleReadies(n);
     }
     for (const m of this.net.due(this.now)) this.deliver(m);
+    this.completeWrites();
   }
 
   private deliver(m: Message): void {
@@ -239,16 +243,16 @@ export class Simulation {
   }
 
   /**
-   * The application's Ready loop, with the persistence contract:
-   * early messages go out first, then the durable write, then the
-   * after-persist messages, then apply, then advance. A crash may strike
-   * between the early sends and the write.
+   * The application's Ready loop, with the persistence contract: early
+   * messages go out at once, then the durable write, then the after-persist
+   * messages, then apply, then advance. A crash may strike between the early
+   * sends and the write. With `slowDisk`, the write may complete rounds
+   * later, while the node keeps stepping messages and ticking meanwhile.
    */
   private handleReadies(n: SimNode): void {
-    for (let guard = 0; n.raw?.hasReady(); guard++) {
+    for (let guard = 0; n.writing === undefined && n.raw?.hasReady(); guard++) {
       if (guard > 1000) throw new Error(`node ${n.id}: Ready loop does not settle`);
-      const raw = n.raw;
-      const rd = raw.ready();
+      const rd = n.raw.ready();
       for (const m of rd.messages) if (!m.afterPersist) this.send(n, m.message);
       if (n.crashAtNextReady) {
         this.trace(`node ${n.id} crashes before persisting a Ready (${rd.entries.length} entries)`);
@@ -256,15 +260,38 @@ export class Simulation {
         this.stats.crashes++;
         return;
       }
-      this.persist(n, rd);
-      for (const m of rd.messages) if (m.afterPersist) this.send(n, m.message);
-      this.apply(n, rd);
-      if (n.retired) return;
-      raw.advance(rd);
-      this.checker.observeRole(n.id, raw.raft.state, raw.raft.term);
-      if (rd.softState?.state === 'leader') this.trace(`node ${n.id} is leader of term ${raw.raft.term}`);
+      if (this.slowDisk && this.rng.chance(0.5)) {
+        n.writing = rd;
+        n.writeDoneAt = this.now + this.rng.range(0, 2);
+        break;
+      }
+      this.finishReady(n, rd);
     }
     if (n.raw) this.checker.observeRole(n.id, n.raw.raft.state, n.raw.raft.term);
+  }
+
+  /** Completes slow writes that are due. */
+  private completeWrites(): void {
+    for (const n of this.nodes.values()) {
+      if (n.writing !== undefined && n.writeDoneAt <= this.now) {
+        const rd = n.writing;
+        n.writing = undefined;
+        this.finishReady(n, rd);
+        this.handleReadies(n);
+      }
+    }
+  }
+
+  private finishReady(n: SimNode, rd: Ready): void {
+    const raw = n.raw;
+    if (raw === undefined) return;
+    this.persist(n, rd);
+    for (const m of rd.messages) if (m.afterPersist) this.send(n, m.message);
+    this.apply(n, rd);
+    if (n.retired) return;
+    raw.advance(rd);
+    this.checker.observeRole(n.id, raw.raft.state, raw.raft.term);
+    if (rd.softState?.state === 'leader') this.trace(`node ${n.id} is leader of term ${raw.raft.term}`);
   }
 
   private persist(n: SimNode, rd: Ready): void {
