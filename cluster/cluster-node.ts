@@ -28,6 +28,8 @@ export interface ClusterNodeOptions {
   stopGraceMs: number;
   /** How long start() waits for the client port to answer Status. */
   readyTimeoutMs: number;
+  /** Called whenever the process exits, for whatever reason. */
+  onExit?: (status: number) => void;
 }
 
 const TAIL_LINES = 200;
@@ -226,6 +228,7 @@ export class ClusterNode {
         if (this.child === child) this.child = null;
         this.lastStatus = status;
         resolve(status);
+        this.opts.onExit?.(status);
       };
       child.once('exit', (code, signal) => done(exitStatus(code, signal)));
       child.once('error', () => done(-1));

@@ -1,11 +1,15 @@
-// snapshot save | status.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// snapshot save | status | restore.
+import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseInitialCluster } from '../daemon/flags.js';
+import { restoreDataDir } from '../server/snapshot-restore.js';
 import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
 import { connect, readGlobals } from './globals.js';
 import { printText } from './io.js';
-import { readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
+import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
 export function registerSnapshotCommands(program: Command): void {
   const snapshot = program.command('snapshot').description('Manages etcd node snapshots');
@@ -63,4 +67,51 @@ export function registerSnapshotCommands(program: Command): void {
         throw e;
       }
     });
+
+  snapshot
+    .command('restore')
+    .description('Restores an etcd member snapshot to an etcd directory')
+    .usage('<filename> [options]')
+    .argument('[filename...]')
+    .option('--name <name>', 'human-readable name for this member', 'default')
+    .option('--data-dir <path>', 'path to the data directory (default: ${name}.etcd)')
+    .option('--initial-cluster <pairs>', 'initial cluster configuration for restore bootstrap')
+    .option('--initial-advertise-peer-urls <urls>', "list of this member's peer URLs to advertise", 'http://localhost:2380')
+    .option('--initial-cluster-token <token>', 'initial cluster token for the etcd cluster during restore bootstrap', 'etcd-cluster')
+    .action((args: string[], flags: RestoreFlags) => {
+      if (args.length !== 1) throw badArgs('snapshot restore requires exactly one argument');
+      const peerUrls = flags.initialAdvertisePeerUrls.split(',');
+      const initialCluster = parseInitialCluster(flags.initialCluster ?? peerUrls.map((u) => `${flags.name}=${u}`).join(','));
+      const dataDir = flags.dataDir ?? `${flags.name}.etcd`;
+      const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-restore-'));
+      try {
+        const dbPath = join(dir, 'state.db');
+        extractSnapshotDb(args[0]!, dbPath);
+        const r = restoreDataDir({
+          dbPath,
+          name: flags.name,
+          dataDir,
+          initialCluster,
+          initialAdvertisePeerUrls: peerUrls,
+          initialClusterToken: flags.initialClusterToken,
+        });
+        if (!r.ok) {
+          const msg = r.error.kind === 'data_dir_exists' ? `data-dir "${r.error.dataDir}" exists` : r.error.message;
+          throw new CtlError(msg, ExitCode.Error);
+        }
+      } catch (e) {
+        if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
+        throw e;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+}
+
+interface RestoreFlags {
+  name: string;
+  dataDir?: string;
+  initialCluster?: string;
+  initialAdvertisePeerUrls: string;
+  initialClusterToken: string;
 }

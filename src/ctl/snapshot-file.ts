@@ -68,6 +68,12 @@ function scan(path: string, copyTo?: string): Scan {
   return { dbSize, crc };
 }
 
+/** Verifies the file and writes its database part to `toPath`, ready to open. */
+export function extractSnapshotDb(path: string, toPath: string): void {
+  scan(path, toPath);
+  forceRollbackJournal(toPath);
+}
+
 /** Checks the trailing SHA-256 (and the SQLite header); returns the database size. */
 export function verifySnapshotFile(path: string): number {
   return scan(path).dbSize;
