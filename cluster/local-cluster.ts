@@ -60,16 +60,25 @@ export class LocalCluster {
     this.host = opts.host ?? '127.0.0.1';
   }
 
-  /** Starts n founding members (n1..nN) at once and waits until all are healthy. */
-  async start(n: number, opts: { waitHealthy?: boolean; healthTimeoutMs?: number } = {}): Promise<void> {
+  /**
+   * Creates the n founding members (n1..nN) without starting them: their
+   * command lines are what start() runs (compose.test.ts compares them).
+   */
+  async prepare(n: number): Promise<ClusterNode[]> {
     if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) throw new Error(`cluster size must be 1..${MAX_NODES}, got ${n}`);
-    if (this.nodes.length > 0) throw new Error('cluster already started');
-    mkdirSync(this.baseDir, { recursive: true });
+    if (this.nodes.length > 0) throw new Error('cluster already prepared');
     const specs: MemberSpec[] = [];
     for (let i = 0; i < n; i++) specs.push(await this.spec(`n${i + 1}`, i));
     for (const s of specs) {
       this.nodes.push(this.makeNode(s, [...bootstrapFlags(s, specs, this.token), ...(this.opts.extraFlags ?? [])], {}));
     }
+    return [...this.nodes];
+  }
+
+  /** Starts n founding members at once and (by default) waits until all are healthy. */
+  async start(n: number, opts: { waitHealthy?: boolean; healthTimeoutMs?: number } = {}): Promise<void> {
+    await this.prepare(n);
+    mkdirSync(this.baseDir, { recursive: true });
     // All at once: a member cannot finish starting alone, it needs a quorum to elect a leader.
     const results = await Promise.allSettled(this.nodes.map((node) => node.start()));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -111,7 +120,7 @@ export class LocalCluster {
   async leader(): Promise<ClusterNode | undefined> {
     const voters = this.running.filter((n) => !n.learner);
     const st = await Promise.all(voters.map((n) => n.status(1000).catch(() => undefined)));
-    const claims = voters.filter((n, i) => {
+    const claims = voters.filter((_n, i) => {
       const s = st[i];
       return s !== undefined && s.leader !== 0n && s.leader === s.header?.member_id;
     });

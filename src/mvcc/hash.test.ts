@@ -55,18 +55,27 @@ describe('hashes', () => {
     expect(unwrap(s.hashKV(5)).revision).toBe(5);
   });
 
-  it('hashKV covers only versions above the compact revision', () => {
-    const s1 = newStore();
-    const s2 = newStore();
-    put(s1, 'old', 'x'); // 2
-    put(s2, 'old', 'y'); // 2: differs only at or below the compact revision
-    for (const s of [s1, s2]) {
+  it('hashKV covers the versions compaction kept, like etcd, but not the ones it removed', () => {
+    const kept1 = newStore();
+    const kept2 = newStore();
+    put(kept1, 'old', 'x'); // 2
+    put(kept2, 'old', 'y'); // 2: still the live version after compaction
+    for (const s of [kept1, kept2]) {
       put(s, 'k', '1'); // 3
-      unwrap(s.compact(2));
+      unwrap(s.compact(3));
+    }
+    expect(unwrap(kept1.hashKV(0)).hash).not.toBe(unwrap(kept2.hashKV(0)).hash);
+
+    const gone1 = newStore();
+    const gone2 = newStore();
+    put(gone1, 'old', 'x'); // 2
+    put(gone2, 'old', 'y'); // 2: superseded at 3, so compaction removes it
+    for (const s of [gone1, gone2]) {
+      put(s, 'old', 'z'); // 3
+      unwrap(s.compact(3));
       put(s, 'k', '2'); // 4
     }
-    expect(unwrap(s1.hashKV(4)).hash).toBe(unwrap(s2.hashKV(4)).hash);
-    expect(s1.hash()).not.toBe(s2.hash());
+    expect(unwrap(gone1.hashKV(4)).hash).toBe(unwrap(gone2.hashKV(4)).hash);
   });
 
   it('hashKV errors like etcd: compacted at or below the compact revision, future_rev above current', () => {
@@ -79,8 +88,10 @@ describe('hashes', () => {
     expect(s.hashKV(3).ok).toBe(true);
   });
 
-  it('of an empty store is deterministic', () => {
+  it('of an empty store is deterministic and, like etcd, not 0', () => {
     expect(newStore().hash()).toBe(newStore().hash());
-    expect(unwrap(newStore().hashKV(0))).toEqual({ hash: 0, compactRevision: 0, revision: 1 });
+    const empty = unwrap(newStore().hashKV(0));
+    expect(empty).toEqual({ hash: unwrap(newStore().hashKV(0)).hash, compactRevision: 0, revision: 1 });
+    expect(empty.hash).not.toBe(0);
   });
 });

@@ -4,13 +4,17 @@ import { crc32c } from './crc32.js';
 import type { VersionRow } from './rows.js';
 import type { KvTables } from './tables.js';
 
+/** Like etcd, the hash starts from the name of the bucket it covers, so it is never 0. */
+const HASH_SEED = crc32c.update(0, Buffer.from('key'));
+
 /**
- * HashKV: CRC-32C over every version with compactRevision < rev <= upto,
- * tombstones included, in (key, rev, sub) order.
+ * HashKV: CRC-32C over every stored version with rev <= upto, tombstones included, in (key, rev,
+ * sub) order. Below the compaction revision only the versions compaction kept remain, which is
+ * what etcd hashes there too; compaction is deterministic, so members agree.
  */
-export function hashVersions(tables: KvTables, compactRevision: number, upto: number): number {
-  let crc = 0;
-  for (const row of tables.iterateByKey(compactRevision, upto)) crc = crc32c.update(crc, encodeVersion(row));
+export function hashVersions(tables: KvTables, upto: number): number {
+  let crc = HASH_SEED;
+  for (const row of tables.iterateByKey(0, upto)) crc = crc32c.update(crc, encodeVersion(row));
   return crc;
 }
 

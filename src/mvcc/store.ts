@@ -138,7 +138,7 @@ export class MvccStore {
     if (revision > 0 && revision <= compacted) return { ok: false, error: { kind: 'compacted' } };
     if (revision > current) return { ok: false, error: { kind: 'future_rev' } };
     const upto = revision > 0 ? revision : current;
-    return { ok: true, value: { hash: hashVersions(this.tables, compacted, upto), compactRevision: compacted, revision: current } };
+    return { ok: true, value: { hash: hashVersions(this.tables, upto), compactRevision: compacted, revision: current } };
   }
 
   keyCount(): number {

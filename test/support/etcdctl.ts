@@ -195,3 +195,8 @@ export class Etcdctl {
     this.background.clear();
   }
 }
+
+/** One-shot `etcdctl --endpoints=<endpoint> ...args` (ETCDCTL_API=3). */
+export async function etcdctl(endpoint: string, args: readonly string[], opts: CtlOptions = {}): Promise<CtlResult> {
+  return await new Etcdctl(endpoint).run(args, opts);
+}

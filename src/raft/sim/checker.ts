@@ -1,4 +1,5 @@
 import { isStorageError } from '../errors.js';
+import type { RaftLog } from '../log.js';
 import type { MemoryStorage } from '../memory-storage.js';
 import type { Entry, NodeId, Ready } from '../types.js';
 import { entryKey } from './state-machine.js';
@@ -8,6 +9,8 @@ export class SafetyViolation extends Error {}
 /**
  * Safety invariants, checked incrementally as the simulation runs:
  * - election safety: at most one leader per term;
+ * - leader completeness: a new leader holds every entry known committed in
+ *   an earlier term;
  * - log matching: an (index, term) pair always names the same entry with the
  *   same predecessor term, so equal (index, term) implies equal prefixes;
  * - committed entries never change: whatever a node persists as committed,
@@ -21,6 +24,8 @@ export class Checker {
   private readonly leaders = new Map<number, NodeId>();
   private readonly entries = new Map<string, { key: string; prevTerm: number }>();
   private readonly committed = new Map<number, string>();
+  /** Earliest term in which some node knew the index committed. */
+  private readonly commitTerms = new Map<number, number>();
   private readonly hashes = new Map<number, number>();
   /** Highest index applied by any node: every write up to it was acknowledged. */
   maxApplied = 0;
@@ -30,11 +35,32 @@ export class Checker {
     throw new SafetyViolation(msg);
   }
 
-  observeRole(id: NodeId, state: string, term: number): void {
+  observeRole(id: NodeId, state: string, term: number, log: RaftLog): void {
     if (state !== 'leader') return;
     const prev = this.leaders.get(term);
-    if (prev === undefined) this.leaders.set(term, id);
-    else if (prev !== id) this.fail(`election safety: nodes ${prev} and ${id} are both leader of term ${term}`);
+    if (prev === undefined) {
+      this.leaders.set(term, id);
+      this.checkLeaderCompleteness(id, term, log);
+    } else if (prev !== id) {
+      this.fail(`election safety: nodes ${prev} and ${id} are both leader of term ${term}`);
+    }
+  }
+
+  /** §5.4: a new leader holds every entry committed in an earlier term. */
+  private checkLeaderCompleteness(id: NodeId, term: number, log: RaftLog): void {
+    const first = log.firstIndex();
+    const last = log.lastIndex();
+    for (const [index, commitTerm] of this.commitTerms) {
+      if (commitTerm >= term || index < first) continue;
+      const key = this.committed.get(index);
+      const ents = index <= last ? log.slice(index, index + 1, Number.POSITIVE_INFINITY) : [];
+      const have = Array.isArray(ents) && ents.length === 1 ? entryKey(ents[0]) : undefined;
+      if (have !== key) {
+        this.fail(
+          `leader completeness: node ${id}, leader of term ${term}, lacks index ${index} [${key}] committed in term ${commitTerm} (has [${have ?? 'nothing'}])`,
+        );
+      }
+    }
   }
 
   leaderCount(): number {
@@ -57,7 +83,11 @@ export class Checker {
     if (from <= hs.commit) {
       const ents = durable.entries(from, hs.commit + 1, Number.POSITIVE_INFINITY);
       if (isStorageError(ents)) this.fail(`node ${id} cannot read committed entries: ${ents.error}`);
-      for (const e of ents) this.checkCommitted(id, e, 'persisted as committed');
+      for (const e of ents) {
+        this.checkCommitted(id, e, 'persisted as committed');
+        const t = this.commitTerms.get(e.index);
+        if (t === undefined || hs.term < t) this.commitTerms.set(e.index, hs.term);
+      }
     }
     return Math.max(checkedCommit, hs.commit);
   }

@@ -1,0 +1,206 @@
+// docker-compose.yml and `npm run cluster` describe the same cluster: every
+// service runs the flags LocalCluster runs for the node of the same name
+// (same flags, same values up to host names, ports and the data dir path),
+// publishes that node's client port, and its healthcheck one-liner works
+// against a real node. `docker compose config -q` runs only where a compose
+// binary exists (no Docker engine is needed for it).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalCluster, DEFAULT_TOKEN } from '../../cluster/local-cluster.js';
+import { fixedPorts } from '../../cluster/ports.js';
+import { buildCommand, toOptions } from '../../src/daemon/flags.js';
+import { findOnPath, REPO_ROOT } from '../support/env.js';
+import { parseYaml, type YamlValue } from '../support/mini-yaml.js';
+import { startNode, type NodeHandle } from '../support/node.js';
+import { freePort } from '../support/ports.js';
+
+type YamlMap = { [key: string]: YamlValue };
+
+function asMap(v: YamlValue | undefined, what: string): YamlMap {
+  if (v === null || v === undefined || typeof v === 'string' || Array.isArray(v)) throw new Error(`${what} is not a mapping`);
+  return v;
+}
+
+function asStrings(v: YamlValue | undefined, what: string): string[] {
+  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw new Error(`${what} is not a list of strings`);
+  return v;
+}
+
+interface Ports {
+  client: number;
+  peer: number;
+}
+
+/**
+ * `--flag value` / `--flag=value` pairs as flag -> value, with the parts that
+ * legitimately differ between Docker and loopback replaced: every URL's host
+ * by HOST (checked separately), its port by CLIENT/PEER of the member it
+ * belongs to, the data dir by DATA.
+ */
+function normalizedFlags(args: readonly string[], self: string, portsOf: (name: string) => Ports): Record<string, string> {
+  const out: Record<string, string> = {};
+  const url = (u: string, owner: string): string => {
+    const p = new URL(u);
+    const own = portsOf(owner);
+    const port = Number(p.port) === own.client ? 'CLIENT' : Number(p.port) === own.peer ? 'PEER' : p.port;
+    return `${p.protocol}//HOST:${port}`;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    expect(a.startsWith('--'), `argument ${a} of ${self} should be a flag`).toBe(true);
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = eq > 0 ? a.slice(eq + 1) : (args[++i] as string);
+    expect(out[flag], `${flag} given twice for ${self}`).toBeUndefined();
+    let v = value;
+    if (flag === '--data-dir') v = 'DATA';
+    else if (flag.endsWith('-urls')) v = value.split(',').map((u) => url(u, self)).join(',');
+    else if (flag === '--initial-cluster') {
+      v = value
+        .split(',')
+        .map((pair) => {
+          const [name, u] = pair.split('=') as [string, string];
+          return `${name}=${url(u, name)}`;
+        })
+        .join(',');
+    }
+    out[flag] = v;
+  }
+  return out;
+}
+
+/** Host names of every URL in the flags (listen vs advertise checked separately). */
+function urlHosts(args: readonly string[], flag: string): string[] {
+  const i = args.indexOf(flag);
+  const value = args[i + 1] as string;
+  return value.split(',').map((pair) => new URL(pair.includes('=') ? pair.slice(pair.indexOf('=') + 1) : pair).hostname);
+}
+
+const COMPOSE_PATH = path.join(REPO_ROOT, 'docker-compose.yml');
+const compose = asMap(parseYaml(readFileSync(COMPOSE_PATH, 'utf8')), 'docker-compose.yml');
+const services = asMap(compose['services'], 'services');
+const NAMES = ['n1', 'n2', 'n3'];
+
+function composeCommand(): string[] | null {
+  if (findOnPath('docker-compose') !== null) return ['docker-compose'];
+  if (findOnPath('docker') !== null && spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) {
+    return ['docker', 'compose'];
+  }
+  return null;
+}
+
+describe('docker-compose.yml matches the local launcher', () => {
+  let launcherArgs = new Map<string, readonly string[]>();
+  let tmp = '';
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'raftkv-compose-'));
+    // What `npm run cluster` runs: default (fixed) ports and token; nothing is started.
+    const cluster = new LocalCluster({ baseDir: path.join(tmp, 'cluster-data') });
+    const nodes = await cluster.prepare(3);
+    launcherArgs = new Map(nodes.map((n) => [n.name, n.args]));
+  });
+
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('has exactly the services n1, n2, n3 and their named volumes', () => {
+    expect(Object.keys(services).sort()).toEqual(NAMES);
+    expect(Object.keys(asMap(compose['volumes'], 'volumes')).sort()).toEqual(NAMES.map((n) => `${n}-data`));
+  });
+
+  it.each(NAMES)('%s runs the launcher flags (modulo hosts, ports, data dir)', (name) => {
+    const svc = asMap(services[name], name);
+    const cmd = asStrings(svc['command'], `${name}.command`);
+    const local = launcherArgs.get(name);
+    if (local === undefined) throw new Error(`launcher has no ${name}`);
+    const idx = NAMES.indexOf(name);
+
+    const dockerFlags = normalizedFlags(cmd, name, () => ({ client: 2379, peer: 2380 }));
+    const localFlags = normalizedFlags(local, name, (n) => fixedPorts(NAMES.indexOf(n)));
+    expect(dockerFlags).toEqual(localFlags);
+    expect(dockerFlags['--initial-cluster-token']).toBe(DEFAULT_TOKEN);
+    expect(dockerFlags['--initial-cluster-state']).toBe('new');
+    expect(dockerFlags['--name']).toBe(name);
+
+    // Hosts: containers listen on every interface and advertise their service name.
+    expect(urlHosts(cmd, '--listen-client-urls')).toEqual(['0.0.0.0']);
+    expect(urlHosts(cmd, '--listen-peer-urls')).toEqual(['0.0.0.0']);
+    expect(urlHosts(cmd, '--advertise-client-urls')).toEqual([name]);
+    expect(urlHosts(cmd, '--initial-advertise-peer-urls')).toEqual([name]);
+    expect(urlHosts(cmd, '--initial-cluster')).toEqual(NAMES);
+    expect(urlHosts([...local], '--advertise-client-urls')).toEqual(['127.0.0.1']);
+
+    // The host port is the launcher's client port for this node; data on the named volume.
+    expect(asStrings(svc['ports'], `${name}.ports`)).toEqual([`${fixedPorts(idx).client}:2379`]);
+    const dataDir = cmd[cmd.indexOf('--data-dir') + 1];
+    expect(dataDir).toBe('/var/lib/raftkv');
+    expect(asStrings(svc['volumes'], `${name}.volumes`)).toEqual([`${name}-data:${dataDir}`]);
+    expect(svc['build']).toBe('.');
+
+    // The server's own flag parser accepts the command and reads the cluster from it.
+    const parsed = buildCommand('test').exitOverride().configureOutput({ writeErr: () => undefined });
+    parsed.parse(['node', 'raftkv', ...cmd]);
+    const opts = toOptions(parsed.opts());
+    expect(opts.config.name).toBe(name);
+    expect(opts.config.initialCluster.map((m) => m.name)).toEqual(NAMES);
+    expect(opts.config.initialClusterToken).toBe(DEFAULT_TOKEN);
+  });
+
+  it('the Dockerfile runs the server with the data dir compose mounts', () => {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/dist\/src\/bin\/raftkv\.js"\]$/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/var\/lib\/raftkv"\]$/m);
+  });
+
+  describe('healthcheck', () => {
+    let node: NodeHandle | undefined;
+    beforeAll(async () => {
+      node = await startNode({ name: 'hc' });
+    });
+    afterAll(async () => {
+      await node?.stop();
+    });
+
+    const script = (): string => {
+      const scripts = NAMES.map((n) => {
+        const hc = asMap(asMap(services[n], n)['healthcheck'], `${n}.healthcheck`);
+        const test = asStrings(hc['test'], `${n}.healthcheck.test`);
+        expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+        expect(test).toHaveLength(4);
+        return test[3] as string;
+      });
+      expect(new Set(scripts).size).toBe(1);
+      const s = scripts[0] as string;
+      // Compose would interpolate "$"; the script must not contain any.
+      expect(s).not.toContain('$');
+      expect(s).toContain('/app/node_modules/@grpc/grpc-js');
+      expect(s).toContain('"127.0.0.1:2379"');
+      return s;
+    };
+
+    const run = (s: string, endpoint: string): number => {
+      const local = s.replace('/app/node_modules/', `${path.join(REPO_ROOT, 'node_modules')}/`).replace('127.0.0.1:2379', endpoint);
+      const r = spawnSync(process.execPath, ['-e', local], { cwd: os.tmpdir(), timeout: 15_000, encoding: 'utf8' });
+      if (r.status !== 0 && r.status !== 1) throw new Error(`healthcheck crashed (status ${r.status}): ${r.stderr}`);
+      return r.status;
+    };
+
+    it('passes against a serving node and fails against a dead port', async () => {
+      const s = script();
+      if (node === undefined) throw new Error('node not started');
+      expect(run(s, node.endpoint)).toBe(0);
+      expect(run(s, `127.0.0.1:${await freePort()}`)).toBe(1);
+    });
+  });
+
+  const composeCmd = composeCommand();
+  it.skipIf(composeCmd === null)('`docker compose config -q` accepts the file', () => {
+    const [cmd, ...pre] = composeCmd as string[];
+    execFileSync(cmd as string, [...pre, '-f', COMPOSE_PATH, 'config', '-q'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  });
+});

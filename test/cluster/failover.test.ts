@@ -1,0 +1,80 @@
+// kill -9 of the leader under load: writers pinned to every member record
+// each acknowledged put; after the kill a new leader is elected, writes go on
+// through the survivors (the time from the kill to the first acknowledged put
+// sent after it is logged), and no acknowledged put is missing on any
+// survivor. Then the killed member restarts and catches up: same keys, same
+// HashKV at a common revision.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterNode } from '../../cluster/cluster-node.js';
+import type { LocalCluster } from '../../cluster/local-cluster.js';
+import { useClusters } from '../support/cluster.js';
+import { hashesAt, lostWrites, putVia, readPrefix, startWriters, type Ack } from '../support/cluster-io.js';
+import { prereqs } from '../support/env.js';
+import { waitFor } from '../support/proc.js';
+
+const pre = prereqs({});
+const PREFIX = '/failover/';
+
+describe.skipIf(pre.skip)('leader failure', () => {
+  const fx = useClusters();
+  let cluster: LocalCluster | undefined;
+  let killed: ClusterNode | undefined;
+  let acked = new Map<string, Ack>();
+  const c = (): LocalCluster => {
+    if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
+    return cluster;
+  };
+
+  beforeAll(async () => {
+    pre.assert();
+    cluster = await fx.start(3);
+  });
+
+  it('kill -9 of the leader: a new leader, writes continue, no acknowledged write lost', async () => {
+    const writers = startWriters(c().endpoints(), { prefix: PREFIX, perEndpoint: 2, timeoutMs: 3000 });
+    try {
+      await waitFor('300 acknowledged puts before the kill', () => (writers.acked.size >= 300 ? true : undefined), 30_000, 10);
+      const leader = await c().waitLeader();
+      const killAt = Date.now();
+      expect(await leader.kill('SIGKILL')).toBe(137);
+      killed = leader;
+
+      const next = await c().waitLeader({ not: leader, timeoutMs: 15_000 });
+      const electedMs = Date.now() - killAt;
+      await waitFor('300 puts sent after the kill acknowledged', () => (writers.ackedSince(killAt) >= 300 ? true : undefined), 30_000, 10);
+      const first = writers.firstAckSince(killAt);
+      expect(first).toBeDefined();
+      const firstWriteMs = (first?.ackedAt ?? 0) - killAt;
+      console.log(
+        `[failover] killed leader ${leader.name}; new leader ${next.name} seen after ${electedMs} ms; ` +
+          `first acknowledged write sent after the kill: ${firstWriteMs} ms after it`,
+      );
+      expect(next).not.toBe(leader);
+    } finally {
+      await writers.stop();
+    }
+    acked = writers.acked;
+    console.log(`[failover] ${writers.acked.size} acknowledged of ${writers.attempts} attempted puts`);
+
+    for (const n of c().running) {
+      const have = await readPrefix(n, PREFIX);
+      expect(lostWrites(acked, have), `acknowledged writes missing on ${n.name}`).toEqual([]);
+    }
+  });
+
+  it('the killed member restarts and catches up (same keys, same HashKV)', async () => {
+    const node = killed;
+    if (node === undefined) throw new Error('previous test did not kill a leader');
+    await node.restart();
+    await c().waitHealthy();
+    const rev = await putVia(await c().waitLeader(), '/failover-marker', 'after-restart');
+
+    const hashes = await hashesAt(c().nodes, rev);
+    const ref = hashes.get(node.name);
+    expect(ref).toBeDefined();
+    for (const [name, h] of hashes) expect(h, `HashKV(${rev}) of ${name} vs restarted ${node.name}`).toEqual(ref);
+
+    const have = await readPrefix(node, PREFIX, { serializable: true });
+    expect(lostWrites(acked, have), `acknowledged writes missing on restarted ${node.name}`).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+// Per-file fixture for multi-node tests: LocalClusters (cluster/) on free
+// loopback ports in temp dirs, etcdctl runners, and cleanup that SIGKILLs
+// every node and etcdctl even when a test fails (clusters started inside a
+// test after it, those started in beforeAll after the file). On a failure
+// the log tail of every node is printed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { LocalCluster, type LocalClusterOptions } from '../../cluster/local-cluster.js';
+import { Etcdctl } from './etcdctl.js';
+import { freePort } from './ports.js';
+
+export interface TestClusterOptions {
+  /** Extra server flags for every node, e.g. ['--snapshot-count', '100']. */
+  extraFlags?: string[];
+  healthTimeoutMs?: number;
+}
+
+export interface ClusterFixture {
+  /** Starts an n-node cluster and waits until it is healthy and has a leader. */
+  start(n: number, opts?: TestClusterOptions): Promise<LocalCluster>;
+  /** An etcdctl runner for the given endpoints (killed after each test). */
+  ctl(endpoints: string | readonly string[]): Etcdctl;
+}
+
+const keep = (): boolean => process.env['RAFTKV_TEST_KEEP'] === '1';
+
+async function startOnce(n: number, opts: TestClusterOptions): Promise<LocalCluster> {
+  const baseDir = mkdtempSync(path.join(os.tmpdir(), 'raftkv-cluster-'));
+  const clusterOpts: LocalClusterOptions = {
+    baseDir,
+    ports: async () => ({ client: await freePort(), peer: await freePort() }),
+    extraFlags: opts.extraFlags ?? [],
+    logs: 'files',
+  };
+  const cluster = new LocalCluster(clusterOpts);
+  try {
+    await cluster.start(n, { healthTimeoutMs: opts.healthTimeoutMs ?? 30_000 });
+    await cluster.waitLeader();
+    return cluster;
+  } catch (e) {
+    await cluster.killAll();
+    (e as { cluster?: LocalCluster }).cluster = cluster;
+    throw e;
+  }
+}
+
+function portClash(cluster: LocalCluster | undefined): boolean {
+  return cluster?.nodes.some((n) => /EADDRINUSE|address already in use/i.test(n.logTail(40))) ?? false;
+}
+
+export function useClusters(): ClusterFixture {
+  const perTest: LocalCluster[] = [];
+  const perFile: LocalCluster[] = [];
+  const ctls: Etcdctl[] = [];
+  let inTest = false;
+
+  const dispose = async (list: LocalCluster[]): Promise<void> => {
+    const all = list.splice(0);
+    await Promise.all(all.map((c) => c.killAll()));
+    if (!keep()) for (const c of all) rmSync(c.baseDir, { recursive: true, force: true });
+  };
+
+  beforeEach((ctx) => {
+    inTest = true;
+    ctx.onTestFailed(() => {
+      for (const c of [...perFile, ...perTest]) {
+        for (const n of c.nodes) {
+          console.error(`--- ${n.name} (${n.endpoint}, running=${n.running}) ${n.logFile ?? ''}:\n${n.logTail(25)}`);
+        }
+      }
+    });
+  });
+
+  afterEach(async () => {
+    inTest = false;
+    for (const c of ctls) c.killAll();
+    await dispose(perTest);
+  });
+
+  afterAll(async () => {
+    for (const c of ctls) c.killAll();
+    await dispose(perTest);
+    await dispose(perFile);
+  });
+
+  return {
+    async start(n, opts = {}) {
+      const list = inTest ? perTest : perFile;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const c = await startOnce(n, opts);
+          list.push(c);
+          return c;
+        } catch (e) {
+          const failed = (e as { cluster?: LocalCluster }).cluster;
+          // Another worker may have taken a port between the check and the bind.
+          const retry = portClash(failed) && attempt < 2;
+          if (failed !== undefined && !keep()) rmSync(failed.baseDir, { recursive: true, force: true });
+          if (!retry) throw e;
+        }
+      }
+    },
+    ctl(endpoints) {
+      const c = new Etcdctl(typeof endpoints === 'string' ? endpoints : endpoints.join(','));
+      ctls.push(c);
+      return c;
+    },
+  };
+}
