@@ -35,10 +35,17 @@ export class Daemon {
       this.transport = transport;
       return transport;
     };
-    this.server = new EtcdServer(opts.config, logger, makeNetwork, joined, () => {
-      logger.warn('the member has been permanently removed from the cluster; shutting down');
-      void this.stop().then(() => process.exit(0));
-    });
+    this.server = new EtcdServer(
+      opts.config,
+      logger,
+      makeNetwork,
+      joined,
+      () => {
+        logger.warn('the member has been permanently removed from the cluster; shutting down');
+        void this.stop().then(() => process.exit(0));
+      },
+      () => process.exit(1),
+    );
     this.client = new ClientServer(this.server, logger);
   }
 

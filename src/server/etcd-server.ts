@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
-import { InternalRequest, type InternalRequestInit } from '../gen/raftkvpb.js';
+import type { InternalRequestInit } from '../gen/raftkvpb.js';
 import { MemberStore, type Member } from '../cluster/member-store.js';
 import { Lessor, MAX_LEASE_TTL } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
@@ -24,8 +24,9 @@ import { IdGenerator } from './id-generator.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { MemberAdmin } from './member-admin.js';
 import { RaftConsensus, type PeerInbound, type PeerNetwork } from './raft-consensus.js';
-import { copySnapshot, restoreSnapshot } from './state-snapshot.js';
-import { AppliedIndexWaiters, Waiters } from './waiters.js';
+import { copySnapshot, dbSize, dbSizeInUse, openStateDb, restoreSnapshot } from './state-db.js';
+import { Proposer } from './proposer.js';
+import { AppliedIndexWaiters } from './waiters.js';
 
 export type { Member };
 
@@ -42,8 +43,6 @@ export interface HeaderInfo {
 
 const REQUEST_TIMEOUT_MS = 7000;
 const LEASE_CHECK_INTERVAL_MS = 500;
-/** Pause before re-proposing a request the leader could not take. */
-const RETRY_DELAY_MS = 50;
 /** Entries kept behind the compaction point so a slow follower can catch up from the log. */
 const CATCH_UP_ENTRIES = 5000;
 
@@ -63,7 +62,7 @@ export class EtcdServer {
   readonly memberAdmin: MemberAdmin;
   private readonly log: DurableLog;
   private readonly applier: Applier;
-  private readonly waiters = new Waiters<ApplyResult>();
+  private readonly proposer: Proposer;
   private readonly appliedWaiters: AppliedIndexWaiters;
   private readonly ids: IdGenerator;
   private readonly sinks: EventSink[] = [];
@@ -80,15 +79,12 @@ export class EtcdServer {
     /** Set when this member joins an existing cluster; a new cluster derives it from the flags. */
     joined?: Identity,
     private readonly onRemoved: () => void = () => undefined,
+    private readonly onFatal: (err: unknown) => void = () => undefined,
   ) {
     const memberDir = join(config.dataDir, 'member');
     mkdirSync(memberDir, { recursive: true, mode: 0o700 });
 
-    this.db = new Database(join(memberDir, 'state.db'));
-    // The Raft log is the durable record of every acknowledged write; the state database may lag
-    // it after a power loss and is then rebuilt by replaying the log from the applied index.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openStateDb(join(memberDir, 'state.db'));
     this.lessor = new Lessor(this.db);
     this.store = new MvccStore(this.db, this.lessor);
     this.alarms = new Alarms(this.db);
@@ -131,6 +127,17 @@ export class EtcdServer {
       snapshotCount: config.snapshotCount,
       catchUpEntries: CATCH_UP_ENTRIES,
       onRemoved: () => this.onRemoved(),
+      onFatal: (err) => {
+        this.logger.fatal({ err }, 'cannot persist or apply the Raft log; stopping');
+        this.onFatal(err);
+      },
+    });
+    this.proposer = new Proposer({
+      sink: this.consensus,
+      ids: this.ids,
+      maxRequestBytes: config.maxRequestBytes,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      noSpace: () => this.alarms.has('NOSPACE'),
     });
   }
 
@@ -171,7 +178,7 @@ export class EtcdServer {
     this.watchHub.stop();
     this.forwarder.close();
     await this.consensus.stop();
-    this.waiters.triggerAll(fail({ kind: 'stopped' }));
+    this.proposer.stop();
     this.appliedWaiters.releaseAll();
     this.log.close();
     this.db.close();
@@ -273,9 +280,12 @@ export class EtcdServer {
   }
 
   /** Proposes a membership change and waits until it is applied here. */
-  async changeMembership(build: (requestId: bigint) => ConfChange): Promise<ApplyResult> {
-    const id = this.ids.next();
-    return this.awaitApplied(id, () => this.consensus.proposeConfChange(build(id)));
+  changeMembership(build: (requestId: bigint) => ConfChange): Promise<ApplyResult> {
+    return this.proposer.changeMembership(build);
+  }
+
+  private propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
+    return this.proposer.propose(req, guardedByQuota);
   }
 
   /**
@@ -302,47 +312,12 @@ export class EtcdServer {
     return this.ids.next();
   }
 
-  /** Proposes a request and resolves with its apply result. */
-  private async propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
-    if (this.stopped) return fail({ kind: 'stopped' });
-    if (guardedByQuota && this.alarms.has('NOSPACE')) return fail({ kind: 'no_space' });
-    const id = this.ids.next();
-    const data = InternalRequest.encode({ ...req, ID: id }).finish();
-    if (data.length > this.config.maxRequestBytes) return fail({ kind: 'request_too_large' });
-    return this.awaitApplied(id, () => this.consensus.propose(data));
-  }
-
-  private async awaitApplied(id: bigint, submit: () => ReturnType<RaftConsensus['propose']>): Promise<ApplyResult> {
-    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
-    const done = this.waiters.register(id);
-    let err = submit();
-    // Without a leader, or while it is busy, wait and retry instead of failing a request the
-    // client won't retry itself. Each retry waits on a timer, so the event loop keeps turning.
-    while ((err?.kind === 'no_leader' || err?.kind === 'busy') && Date.now() < deadline) {
-      if (!(await this.consensus.waitForLeader(deadline - Date.now()))) break;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-      err = submit();
-    }
-    if (err !== undefined) {
-      this.waiters.cancel(id);
-      return fail(fromProposeError(err));
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<ApplyResult>((resolve) => {
-      timer = setTimeout(() => resolve(fail({ kind: 'timeout' })), Math.max(0, deadline - Date.now()));
-    });
-    const result = await Promise.race([done, timeout]);
-    clearTimeout(timer);
-    this.waiters.cancel(id);
-    return result;
-  }
-
   // ---- apply ----
 
   private applyCommitted(entries: CommittedEntry[]): void {
     const outcome = this.applier.applyBatch(entries);
     if (outcome.events.length > 0) for (const sink of this.sinks) sink.publish(outcome.events, outcome.revision);
-    for (const a of outcome.applied) this.waiters.trigger(a.id, a.result);
+    for (const a of outcome.applied) this.proposer.settle(a.id, a.result);
     this.appliedWaiters.advance(this.applier.appliedIndex());
     this.checkQuota();
   }
@@ -400,15 +375,11 @@ export class EtcdServer {
   // ---- maintenance ----
 
   dbSize(): number {
-    return this.pragmaNumber('page_size') * this.pragmaNumber('page_count');
+    return dbSize(this.db);
   }
 
   dbSizeInUse(): number {
-    return this.pragmaNumber('page_size') * (this.pragmaNumber('page_count') - this.pragmaNumber('freelist_count'));
-  }
-
-  private pragmaNumber(name: string): number {
-    return this.db.pragma(name, { simple: true }) as number;
+    return dbSizeInUse(this.db);
   }
 
   defragment(): void {

@@ -7,11 +7,11 @@ import {
   type Message,
   type ProposeError as RaftProposeError,
   type Ready,
-  type ReadState,
   type Snapshot,
 } from '../raft/index.js';
 import type { RaftStorage } from '../storage/raft-storage.js';
 import type { CommittedEntry, Consensus, ConsensusStatus, ProposeError, ReadIndexResult, StateMachineHost } from './consensus.js';
+import { ReadRounds } from './read-rounds.js';
 
 /** What the network delivers to this member (transport/ calls these). */
 export interface PeerInbound {
@@ -43,13 +43,12 @@ export interface RaftConsensusOptions {
   catchUpEntries: number;
   /** Called once this member has applied its own removal from the cluster. */
   onRemoved: () => void;
+  /**
+   * Called when persisting or applying failed (e.g. a disk error). The Ready loop cannot go on
+   * without breaking Raft's contract, so the member must stop; a restart replays from the log.
+   */
+  onFatal: (err: unknown) => void;
   random?: () => number;
-}
-
-interface ReadRound {
-  ctx: Uint8Array;
-  waiters: ((r: ReadIndexResult) => void)[];
-  timer: NodeJS.Timeout;
 }
 
 const MAX_SIZE_PER_MSG = 1024 * 1024;
@@ -82,14 +81,21 @@ export class RaftConsensus implements Consensus {
   private leader = 0n;
   private isLeader = false;
   private leaderWaiters: (() => void)[] = [];
-  private readQueue: ((r: ReadIndexResult) => void)[] = [];
-  private readRound: ReadRound | undefined;
-  private readSeq = 0;
+  private readonly reads: ReadRounds;
   private lastCompaction = 0;
   private cachedSnapshot: Snapshot | undefined;
   private knownPeers = new Set<bigint>();
 
-  constructor(private readonly opts: RaftConsensusOptions) {}
+  constructor(private readonly opts: RaftConsensusOptions) {
+    this.reads = new ReadRounds((ctx) => {
+      const node = this.node;
+      if (node === undefined || this.stopped) return { kind: 'stopped' };
+      const err = node.readIndex(ctx);
+      if (err !== undefined) return toProposeError(err);
+      this.schedule();
+      return undefined;
+    }, 2 * opts.electionMs);
+  }
 
   start(host: StateMachineHost): void {
     this.host = host;
@@ -164,8 +170,9 @@ export class RaftConsensus implements Consensus {
   readIndex(): Promise<ReadIndexResult> {
     if (this.stopped) return Promise.resolve({ ok: false, error: { kind: 'stopped' } });
     return new Promise((resolve) => {
-      this.readQueue.push(resolve);
-      this.startReadRound();
+      this.reads.add(resolve);
+      // Without a leader the round waits; onLeader starts it once there is one.
+      if (this.leader !== 0n) this.reads.pump();
     });
   }
 
@@ -189,7 +196,7 @@ export class RaftConsensus implements Consensus {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ticker !== undefined) clearInterval(this.ticker);
-    this.failReads({ kind: 'stopped' });
+    this.reads.fail({ kind: 'stopped' }, true);
     for (const w of this.leaderWaiters) w();
     this.leaderWaiters = [];
   }
@@ -231,14 +238,20 @@ export class RaftConsensus implements Consensus {
     const node = this.node;
     const host = this.host;
     if (node === undefined || host === undefined || this.stopped) return;
-    while (node.hasReady()) {
-      const rd = node.ready();
-      this.handleReady(rd, node, host);
-      node.advance(rd);
-      if (this.stopped) return;
-      this.campaignIfAlone(node, host);
+    try {
+      while (node.hasReady()) {
+        const rd = node.ready();
+        this.handleReady(rd, node, host);
+        node.advance(rd);
+        if (this.stopped) return;
+        this.campaignIfAlone(node, host);
+      }
+      this.maybeCompact(host);
+    } catch (err) {
+      this.stopped = true;
+      if (this.ticker !== undefined) clearInterval(this.ticker);
+      this.opts.onFatal(err);
     }
-    this.maybeCompact(host);
   }
 
   private handleReady(rd: Ready, node: RawNode, host: StateMachineHost): void {
@@ -260,7 +273,7 @@ export class RaftConsensus implements Consensus {
     }
     if (plain.length > 0) o.network.send(plain);
     if (rd.committedEntries.length > 0) this.applyEntries(rd.committedEntries, node, host);
-    for (const rs of rd.readStates) this.onReadState(rs);
+    for (const rs of rd.readStates) this.reads.answer(rs);
   }
 
   private applyEntries(entries: Ready['committedEntries'], node: RawNode, host: StateMachineHost): void {
@@ -322,8 +335,8 @@ export class RaftConsensus implements Consensus {
       for (const w of ws) w();
     }
     // A read round in flight under a lost leader will never be answered.
-    if (lead === 0n) this.failReads({ kind: 'no_leader' });
-    else this.startReadRound();
+    if (lead === 0n) this.reads.fail({ kind: 'no_leader' }, false);
+    else this.reads.pump();
   }
 
   /** Drops log entries the state machine holds durably, keeping a tail for lagging followers. */
@@ -345,58 +358,4 @@ export class RaftConsensus implements Consensus {
     if ('metadata' in s) this.cachedSnapshot = s;
     return s;
   }
-
-  // ---- linearizable reads: one ReadIndex round at a time, shared by every reader queued before it ----
-
-  private startReadRound(): void {
-    const node = this.node;
-    if (this.readRound !== undefined || this.readQueue.length === 0 || node === undefined || this.stopped) return;
-    if (this.leader === 0n) return; // wait for a leader; onLeader restarts the round
-    const waiters = this.readQueue;
-    this.readQueue = [];
-    const ctx = new Uint8Array(8);
-    new DataView(ctx.buffer).setBigUint64(0, BigInt(++this.readSeq));
-    const err = node.readIndex(ctx);
-    if (err !== undefined) {
-      for (const w of waiters) w({ ok: false, error: toProposeError(err) });
-      return;
-    }
-    const timer = setTimeout(() => {
-      if (this.readRound?.ctx !== ctx) return;
-      this.readRound = undefined;
-      for (const w of waiters) w({ ok: false, error: { kind: 'timeout' } });
-      this.startReadRound();
-    }, 2 * this.opts.electionMs);
-    this.readRound = { ctx, waiters, timer };
-    this.schedule();
-  }
-
-  private onReadState(rs: ReadState): void {
-    const round = this.readRound;
-    if (round === undefined || !sameBytes(round.ctx, rs.context)) return;
-    clearTimeout(round.timer);
-    this.readRound = undefined;
-    for (const w of round.waiters) w({ ok: true, index: rs.index });
-    this.startReadRound();
-  }
-
-  private failReads(error: ProposeError): void {
-    const round = this.readRound;
-    this.readRound = undefined;
-    if (round !== undefined) {
-      clearTimeout(round.timer);
-      for (const w of round.waiters) w({ ok: false, error });
-    }
-    if (error.kind === 'stopped') {
-      const q = this.readQueue;
-      this.readQueue = [];
-      for (const w of q) w({ ok: false, error });
-    }
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

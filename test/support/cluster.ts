@@ -62,20 +62,23 @@ export function useClusters(): ClusterFixture {
     if (!keep()) for (const c of all) rmSync(c.baseDir, { recursive: true, force: true });
   };
 
-  beforeEach((ctx) => {
+  beforeEach(() => {
     inTest = true;
-    ctx.onTestFailed(() => {
-      for (const c of [...perFile, ...perTest]) {
-        for (const n of c.nodes) {
-          console.error(`--- ${n.name} (${n.endpoint}, running=${n.running}) ${n.logFile ?? ''}:\n${n.logTail(25)}`);
-        }
-      }
-    });
   });
 
-  afterEach(async () => {
+  // Logs are printed here rather than in onTestFailed, which runs after the
+  // hooks, when the clusters (and their log files) are gone.
+  afterEach(async (ctx) => {
     inTest = false;
     for (const c of ctls) c.killAll();
+    const failed = ctx.task.result?.state === 'fail';
+    if (failed) {
+      for (const c of [...perFile, ...perTest]) {
+        for (const n of c.nodes) {
+          console.error(`--- ${n.name} (${n.endpoint}, running=${n.running}) ${n.logFile ?? ''}:\n${n.logTail(40)}`);
+        }
+      }
+    }
     await dispose(perTest);
   });
 

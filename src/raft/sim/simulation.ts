@@ -154,7 +154,7 @@ export class Simulation {
   private trace(s: string): void {
     if (!this.opts.trace) return;
     this.traceLog.push(`[${this.now}] ${s}`);
-    if (this.traceLog.length > 400) this.traceLog.shift();
+    if (this.traceLog.length > 3000) this.traceLog.shift();
   }
 
   run(): SimResult {

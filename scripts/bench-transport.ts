@@ -1,9 +1,7 @@
-// A quick measurement, not a check: RAFTKV_BENCH=1 npx vitest run src/transport/throughput.test.ts
-import { afterEach, describe, it } from 'vitest';
-import type { Message } from '../raft/types.js';
-import { app, heartbeat, mesh, startNode, stopAll, waitFor } from './test-kit.js';
-
-afterEach(stopAll);
+// Peer transport throughput over one stream on loopback (sender and receiver in this process):
+// `npm run build && node dist/scripts/bench-transport.js`.
+import type { Message } from '../src/raft/types.js';
+import { app, heartbeat, mesh, startNode, stopAll, waitFor } from '../src/transport/test-kit.js';
 
 const A = 1n;
 const B = 2n;
@@ -29,11 +27,17 @@ async function measure(label: string, make: (i: number) => Message, total: numbe
   await stopAll();
 }
 
-describe.runIf(process.env.RAFTKV_BENCH)('one stream throughput', () => {
-  it('heartbeats, 1000 per turn', () => measure('MsgHeartbeat x1000/turn', (i) => heartbeat(A, B, i), 300_000, 1000));
-  it('heartbeats, 100 per turn', () => measure('MsgHeartbeat x100/turn', (i) => heartbeat(A, B, i), 100_000, 100));
-  it('MsgApp with a 128-byte entry, 1000 per turn', () =>
-    measure('MsgApp(128 B) x1000/turn', (i) => app(A, B, i, 128), 300_000, 1000));
-  it('MsgApp with a 1 KiB entry, 500 per turn', () =>
-    measure('MsgApp(1 KiB) x500/turn', (i) => app(A, B, i, 1024), 100_000, 500));
-});
+async function main(): Promise<void> {
+  await measure('MsgHeartbeat x1000/turn', (i) => heartbeat(A, B, i), 300_000, 1000);
+  await measure('MsgHeartbeat x100/turn', (i) => heartbeat(A, B, i), 100_000, 100);
+  await measure('MsgApp(128 B) x1000/turn', (i) => app(A, B, i, 128), 300_000, 1000);
+  await measure('MsgApp(1 KiB) x500/turn', (i) => app(A, B, i, 1024), 100_000, 500);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,87 @@
+import { InternalRequest, type InternalRequestInit } from '../gen/raftkvpb.js';
+import type { ConfChange } from '../raft/index.js';
+import type { ApplyResult } from './apply-results.js';
+import type { ProposeError } from './consensus.js';
+import { fail, fromProposeError } from './errors.js';
+import type { IdGenerator } from './id-generator.js';
+import { Waiters } from './waiters.js';
+
+/** What the proposer needs of the consensus layer. */
+export interface ProposalSink {
+  propose(data: Uint8Array): ProposeError | undefined;
+  proposeConfChange(cc: ConfChange): ProposeError | undefined;
+  waitForLeader(timeoutMs: number): Promise<boolean>;
+}
+
+export interface ProposerOptions {
+  sink: ProposalSink;
+  ids: IdGenerator;
+  maxRequestBytes: number;
+  timeoutMs: number;
+  /** True while the NOSPACE alarm makes the store read-only. */
+  noSpace: () => boolean;
+}
+
+/** Pause before re-proposing a request the leader could not take. */
+const RETRY_DELAY_MS = 50;
+
+// Turns a request into a log entry, proposes it and waits until this member has applied it, with
+// etcd's request timeout. The applier settles the waiters by request ID.
+export class Proposer {
+  private readonly waiters = new Waiters<ApplyResult>();
+  private stopped = false;
+
+  constructor(private readonly o: ProposerOptions) {}
+
+  propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
+    if (this.stopped) return Promise.resolve(fail({ kind: 'stopped' }));
+    if (guardedByQuota && this.o.noSpace()) return Promise.resolve(fail({ kind: 'no_space' }));
+    const id = this.o.ids.next();
+    const data = InternalRequest.encode({ ...req, ID: id }).finish();
+    if (data.length > this.o.maxRequestBytes) return Promise.resolve(fail({ kind: 'request_too_large' }));
+    return this.submit(id, () => this.o.sink.propose(data));
+  }
+
+  /** A membership change; `build` gets the request ID to carry in the change's context. */
+  changeMembership(build: (requestId: bigint) => ConfChange): Promise<ApplyResult> {
+    if (this.stopped) return Promise.resolve(fail({ kind: 'stopped' }));
+    const id = this.o.ids.next();
+    const cc = build(id);
+    return this.submit(id, () => this.o.sink.proposeConfChange(cc));
+  }
+
+  /** The applier's result for a request, if this member proposed it. */
+  settle(id: bigint, result: ApplyResult): void {
+    this.waiters.trigger(id, result);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.waiters.triggerAll(fail({ kind: 'stopped' }));
+  }
+
+  private async submit(id: bigint, send: () => ProposeError | undefined): Promise<ApplyResult> {
+    const deadline = Date.now() + this.o.timeoutMs;
+    const done = this.waiters.register(id);
+    let err = send();
+    // Without a leader, or while it is busy, wait and retry instead of failing a request the
+    // client won't retry itself. Each retry waits on a timer, so the event loop keeps turning.
+    while ((err?.kind === 'no_leader' || err?.kind === 'busy') && Date.now() < deadline) {
+      if (!(await this.o.sink.waitForLeader(deadline - Date.now()))) break;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      err = send();
+    }
+    if (err !== undefined) {
+      this.waiters.cancel(id);
+      return fail(fromProposeError(err));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<ApplyResult>((resolve) => {
+      timer = setTimeout(() => resolve(fail({ kind: 'timeout' })), Math.max(0, deadline - Date.now()));
+    });
+    const result = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    this.waiters.cancel(id);
+    return result;
+  }
+}
