@@ -4,6 +4,7 @@ import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { clusterService } from './cluster-service.js';
+import { ClientFront, formatAddress } from './h2/client-front.js';
 import { healthService } from './health-service.js';
 import { kvService } from './kv-service.js';
 import { leaseService } from './lease-service.js';
@@ -12,17 +13,15 @@ import { watchService } from './watch-service.js';
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
+/** How long stop() lets in-flight calls finish before cutting connections. */
+const SHUTDOWN_GRACE_MS = 2000;
 
-/** "http://127.0.0.1:2379" -> "127.0.0.1:2379", the address form grpc-js binds. */
-export function hostPort(url: string): string {
-  const u = new URL(url);
-  if (u.protocol !== 'http:') throw new Error(`unsupported URL scheme in ${url} (only http is supported)`);
-  return u.host;
-}
-
-// The client port: etcd's v3 gRPC services plus grpc.health.v1.
+// The client port: etcd's v3 gRPC services plus grpc.health.v1. Connections
+// are accepted by ClientFront (not bindAsync), which fixes up the :authority
+// that etcdctl's per-endpoint commands send before nghttp2 sees it.
 export class ClientServer {
   private readonly grpcServer: grpc.Server;
+  private readonly front: ClientFront;
   private readonly stopWatches: () => void;
 
   constructor(
@@ -43,29 +42,30 @@ export class ClientServer {
     this.grpcServer.addService(rpc.ClusterService, clusterService(server, logger));
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(server, logger));
     this.grpcServer.addService(health.HealthService, healthService(server));
+    this.front = new ClientFront(this.grpcServer, logger);
   }
 
   async run(): Promise<void> {
     for (const url of this.server.config.listenClientUrls) {
-      const addr = hostPort(url);
-      await new Promise<void>((resolve, reject) => {
-        this.grpcServer.bindAsync(addr, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve()));
-      });
-      this.logger.info({ address: addr }, 'serving client requests');
+      for (const addr of await this.front.listen(url)) {
+        this.logger.info({ address: formatAddress(addr) }, 'serving client requests');
+      }
     }
   }
 
   async stop(): Promise<void> {
     this.stopWatches();
+    this.front.drain(SHUTDOWN_GRACE_MS);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.grpcServer.forceShutdown();
         resolve();
-      }, 2000);
+      }, SHUTDOWN_GRACE_MS);
       this.grpcServer.tryShutdown(() => {
         clearTimeout(timer);
         resolve();
       });
     });
+    await this.front.destroy();
   }
 }

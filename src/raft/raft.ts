@@ -347,6 +347,7 @@ export class Raft {
         // whose stale configuration never sends it anything.
         const type = m.type === 'MsgVote' ? 'MsgVoteResp' : 'MsgPreVoteResp';
         this.send({ type, to: m.from, term: this.term, reject: true });
+        if (this.log.isUpToDate(m.index, m.logTerm)) this.deferCampaign();
       }
       return undefined;
     }
@@ -384,7 +385,23 @@ export class Raft {
       }
     } else {
       this.send({ type: respType, to: m.from, term: this.term, reject: true });
+      if (this.log.isUpToDate(m.index, m.logTerm)) this.deferCampaign();
     }
+  }
+
+  /**
+   * We refused a candidate whose log is at least as up to date as ours
+   * (we had voted for ourselves, or it was behind in term). It can win and we
+   * may not be able to: let it go first. Without this, a voter with a stale
+   * log whose stale configuration never talks to that candidate can keep
+   * campaigning just ahead of it, term after term, and refuse it every time.
+   * Only delays our own campaign, so it cannot affect safety.
+   */
+  private deferCampaign(): void {
+    // With a known leader our timer follows its heartbeats; leave it alone.
+    if (this.state === 'leader' || this.lead !== NONE) return;
+    this.electionElapsed = 0;
+    this.randomizedElectionTimeout = 2 * this.electionTimeout + Math.floor(this.random() * this.electionTimeout);
   }
 
   private stepLeader(m: Message): ProposeError | undefined {

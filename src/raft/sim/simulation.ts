@@ -45,14 +45,8 @@ export interface SimResult {
   trace?: string[];
 }
 
-/**
- * After the network heals: ticks allowed to elect a leader (100 election
- * timeouts). Typical runs need far fewer (see the soak summary); the slack is
- * for runs without pre-vote where a voter with a stale log and configuration
- * keeps bumping its term and duels with the only electable voter, which then
- * wins only when its randomized timeout fires first by a margin.
- */
-export const LEADER_BOUND_TICKS = 1000;
+/** After the network heals: ticks allowed to elect a leader (50 election timeouts). */
+export const LEADER_BOUND_TICKS = 500;
 /** ... to commit a new write (plus 2 per entry of uncommitted backlog). */
 export const COMMIT_BOUND_TICKS = 200;
 /** ... for every live member to apply it once committed. */

@@ -1,0 +1,107 @@
+// The client port's listeners: our own net.Servers whose connections reach
+// grpc-js through a connection injector, wrapped so that etcdctl's
+// "http://host:port" :authority is made acceptable to nghttp2 first.
+import * as grpc from '@grpc/grpc-js';
+import { promises as dns } from 'node:dns';
+import net from 'node:net';
+import type { Logger } from 'pino';
+import { AuthorityFixingSocket } from './authority-fixing-socket.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * The addresses to listen on for an http:// URL, as grpc-js bindAsync resolves
+ * them: an IP literal as is, a host name through dns.lookup (every family).
+ */
+export async function listenAddresses(url: string): Promise<ListenAddress[]> {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') throw new Error(`unsupported URL scheme in ${url} (only http is supported)`);
+  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+  const port = u.port === '' ? 80 : Number(u.port); // URL drops an explicit default port
+  if (net.isIP(host) !== 0) return [{ host, port }];
+  const found = await dns.lookup(host, { all: true });
+  if (found.length === 0) throw new Error(`no addresses for ${host}`);
+  return found.map((a) => ({ host: a.address, port }));
+}
+
+export function formatAddress(a: ListenAddress): string {
+  return net.isIPv6(a.host) ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+export class ClientFront {
+  private readonly injector: grpc.ConnectionInjector;
+  private readonly servers: net.Server[] = [];
+  private readonly closed: Promise<void>[] = [];
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    grpcServer: grpc.Server,
+    private readonly logger: Logger,
+  ) {
+    this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  }
+
+  /**
+   * Listens on every address of `url`; succeeds if at least one binds (as
+   * bindAsync does). Port 0 binds the first address to any port and the rest
+   * to that same port. Returns the bound addresses.
+   */
+  async listen(url: string): Promise<ListenAddress[]> {
+    const addresses = await listenAddresses(url);
+    const bound: ListenAddress[] = [];
+    const errors: string[] = [];
+    let port = addresses[0]?.port ?? 0;
+    for (const a of addresses) {
+      try {
+        const actual = await this.listenOne(a.host, port);
+        if (port === 0) port = actual;
+        bound.push({ host: a.host, port: actual });
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (bound.length === 0) {
+      throw new Error(`No address added out of total ${addresses.length} resolved for ${url} errors: [${errors.join(',')}]`);
+    }
+    if (errors.length > 0) this.logger.warn({ url, errors }, 'could not listen on every address of the client URL');
+    return bound;
+  }
+
+  private listenOne(host: string, port: number): Promise<number> {
+    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    return new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port }, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.logger.error({ err }, 'client listener error'));
+        this.servers.push(server);
+        this.closed.push(new Promise<void>((done) => server.once('close', () => done())));
+        const addr = server.address();
+        resolve(addr !== null && typeof addr === 'object' ? addr.port : port);
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.injector.injectConnection(new AuthorityFixingSocket(socket));
+  }
+
+  /** Stops accepting and asks open HTTP/2 sessions to finish (GOAWAY); they are destroyed after graceMs. */
+  drain(graceMs: number): void {
+    for (const s of this.servers) if (s.listening) s.close();
+    this.injector.drain(graceMs);
+  }
+
+  /** Tears everything down; resolves once the listeners are closed. */
+  async destroy(): Promise<void> {
+    this.injector.destroy();
+    for (const s of this.servers) if (s.listening) s.close();
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(this.closed);
+  }
+}
