@@ -28,8 +28,10 @@ function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
 export function watchService(server: EtcdServer, logger: Logger): { handlers: rpc.WatchHandlers; stop: () => void } {
   const open = new Set<WatchStream>();
 
+  const reorder = server.config.testHooks.bugs.has('watch-reorder');
+
   const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, rpc.WatchResponseInit> = (call) => {
-    const send = (resp: WatchResponse): boolean =>
+    const write = (resp: WatchResponse): boolean =>
       call.write({
         header: makeHeader(server, resp.revision),
         watch_id: resp.watchId,
@@ -40,6 +42,7 @@ export function watchService(server: EtcdServer, logger: Logger): { handlers: rp
         fragment: resp.fragment,
         events: resp.events.map(fromEvent),
       });
+    const send = reorder ? reorderingSend(write) : write;
     const stream = new WatchStream(server.watchHub, send);
     open.add(stream);
     call.on('drain', () => stream.resume());
@@ -70,5 +73,26 @@ export function watchService(server: EtcdServer, logger: Logger): { handlers: rp
       for (const s of open) s.close();
       open.clear();
     },
+  };
+}
+
+/**
+ * Injected bug for the chaos tests (--test-bug watch-reorder): every fifth event response is held
+ * back and sent after the one that follows it.
+ */
+function reorderingSend(write: (resp: WatchResponse) => boolean): (resp: WatchResponse) => boolean {
+  let held: WatchResponse | undefined;
+  let count = 0;
+  return (resp) => {
+    if (resp.events.length === 0) return write(resp);
+    if (held === undefined && ++count % 5 === 0) {
+      held = resp;
+      return true;
+    }
+    const ok = write(resp);
+    if (held === undefined) return ok;
+    const late = held;
+    held = undefined;
+    return write(late) && ok;
   };
 }

@@ -96,7 +96,7 @@ export class EtcdServer {
     this.forwarder = new LeaderForwarder(this.members);
     this.memberAdmin = new MemberAdmin(this);
 
-    this.log = new DurableLog(join(memberDir, 'raft.db'));
+    this.log = new DurableLog(join(memberDir, 'raft.db'), config.testHooks.fsyncDelayMs);
     let identity = this.log.identity();
     if (identity === undefined && joined !== undefined) {
       this.log.setIdentity(joined.memberId, joined.clusterId);
@@ -138,6 +138,7 @@ export class EtcdServer {
       maxRequestBytes: config.maxRequestBytes,
       timeoutMs: REQUEST_TIMEOUT_MS,
       noSpace: () => this.alarms.has('NOSPACE'),
+      ackBeforePersist: config.testHooks.bugs.has('ack-before-persist'),
     });
   }
 
@@ -217,6 +218,7 @@ export class EtcdServer {
 
   /** Waits until this member has applied everything committed before the call (linearizable). */
   async readBarrier(): Promise<ServerResult<null>> {
+    if (this.config.testHooks.bugs.has('local-reads')) return ok(null);
     if (!(await this.consensus.waitForLeader(REQUEST_TIMEOUT_MS / 2))) return fail({ kind: 'no_leader' });
     const r = await this.consensus.readIndex();
     if (!r.ok) return fail(fromProposeError(r.error));

@@ -2,7 +2,7 @@ import { InternalRequest, type InternalRequestInit } from '../gen/raftkvpb.js';
 import type { ConfChange } from '../raft/index.js';
 import type { ApplyResult } from './apply-results.js';
 import type { ProposeError } from './consensus.js';
-import { fail, fromProposeError } from './errors.js';
+import { fail, fromProposeError, ok } from './errors.js';
 import type { IdGenerator } from './id-generator.js';
 import { Waiters } from './waiters.js';
 
@@ -20,6 +20,8 @@ export interface ProposerOptions {
   timeoutMs: number;
   /** True while the NOSPACE alarm makes the store read-only. */
   noSpace: () => boolean;
+  /** Injected bug for the chaos tests: answer "ok" as soon as the entry is proposed. */
+  ackBeforePersist?: boolean;
 }
 
 /** Pause before re-proposing a request the leader could not take. */
@@ -74,6 +76,15 @@ export class Proposer {
     if (err !== undefined) {
       this.waiters.cancel(id);
       return fail(fromProposeError(err));
+    }
+    if (this.o.ackBeforePersist === true) {
+      // The bug: the client hears "done" while the entry exists only in this process's memory.
+      const early = await Promise.race([done, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+      if (early === undefined) {
+        this.waiters.cancel(id);
+        return ok({ revision: 0, value: { type: 'compact' } });
+      }
+      return early;
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ApplyResult>((resolve) => {

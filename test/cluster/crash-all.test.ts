@@ -13,10 +13,9 @@ const PREFIX = '/crash-all/';
 const ROUNDS = 2;
 
 describe.skipIf(pre.skip)('whole-cluster crash', () => {
-  const fx = useClusters();
+  const fx = useClusters(pre);
 
   it(`kill -9 of all three during acknowledged writes, restart: every acknowledged write is there (${ROUNDS} rounds)`, async () => {
-    pre.assert();
     const cluster = await fx.start(3);
     const acked = new Map<string, Ack>();
     for (let round = 0; round < ROUNDS; round++) {

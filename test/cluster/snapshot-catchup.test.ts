@@ -37,10 +37,9 @@ function logLines(node: ClusterNode): LogLine[] {
 }
 
 describe.skipIf(pre.skip)('snapshot catch-up', () => {
-  const fx = useClusters();
+  const fx = useClusters(pre);
 
   it(`a follower stopped during ${KEYS} writes catches up by snapshot`, async () => {
-    pre.assert();
     const cluster = await fx.start(3, { extraFlags: ['--snapshot-count', '100'] });
     const leader = await cluster.waitLeader();
     const follower = cluster.nodes.find((n) => n !== leader) as ClusterNode;

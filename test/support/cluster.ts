@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import { LocalCluster, type LocalClusterOptions } from '../../cluster/local-cluster.js';
+import type { Prereqs } from './env.js';
 import { Etcdctl } from './etcdctl.js';
 import { freePort } from './ports.js';
 
@@ -18,6 +19,8 @@ export interface TestClusterOptions {
 }
 
 export interface ClusterFixture {
+  /** False when a required tool is missing (then every test fails; start nothing in beforeAll). */
+  readonly ready: boolean;
   /** Starts an n-node cluster and waits until it is healthy and has a leader. */
   start(n: number, opts?: TestClusterOptions): Promise<LocalCluster>;
   /** An etcdctl runner for the given endpoints (killed after each test). */
@@ -50,7 +53,12 @@ function portClash(cluster: LocalCluster | undefined): boolean {
   return cluster?.nodes.some((n) => /EADDRINUSE|address already in use/i.test(n.logTail(40))) ?? false;
 }
 
-export function useClusters(): ClusterFixture {
+/**
+ * `pre`: the file's prereqs. A missing tool fails every test (in beforeEach:
+ * a failing beforeAll would only mark them skipped); a file's beforeAll
+ * should then start nothing (see `ready`).
+ */
+export function useClusters(pre: Prereqs): ClusterFixture {
   const perTest: LocalCluster[] = [];
   const perFile: LocalCluster[] = [];
   const ctls: Etcdctl[] = [];
@@ -64,6 +72,7 @@ export function useClusters(): ClusterFixture {
 
   beforeEach(() => {
     inTest = true;
+    pre.assert();
   });
 
   // Logs are printed here rather than in onTestFailed, which runs after the
@@ -89,7 +98,9 @@ export function useClusters(): ClusterFixture {
   });
 
   return {
+    ready: pre.missing.length === 0,
     async start(n, opts = {}) {
+      pre.assert();
       const list = inTest ? perTest : perFile;
       for (let attempt = 0; ; attempt++) {
         try {
