@@ -9,6 +9,7 @@ COPY proto ./proto
 COPY scripts ./scripts
 COPY src ./src
 COPY test ./test
+COPY cluster ./cluster
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -14,7 +14,7 @@ export function clusterService(server: EtcdServer, logger: Logger): rpc.ClusterH
   const admin = server.memberAdmin;
 
   async function memberList(): Promise<Reply<rpc.MemberListResponseInit>> {
-    return reply({ header: header(), members: server.members.list().map(fromMember) });
+    return reply({ header: header(), members: server.memberList().map(fromMember) });
   }
 
   async function memberAdd(req: rpc.MemberAddRequest): Promise<Reply<rpc.MemberAddResponseInit>> {

@@ -13,6 +13,7 @@ export class Daemon {
   private readonly server: EtcdServer;
   private readonly client: ClientServer;
   private transport: PeerTransport | undefined;
+  private removing = false;
 
   constructor(
     opts: DaemonOptions,
@@ -28,6 +29,7 @@ export class Daemon {
         handler: {
           ...inbound,
           membership: () => ({ clusterId: this.server.clusterId, members: this.server.members.list() }),
+          onRemoved: () => this.removed(0),
         },
       });
       // A joining member must be able to answer the leader before it has applied any membership.
@@ -40,13 +42,19 @@ export class Daemon {
       logger,
       makeNetwork,
       joined,
-      () => {
-        logger.warn('the member has been permanently removed from the cluster; shutting down');
-        void this.stop().then(() => process.exit(0));
-      },
+      // Having applied its own removal, a member keeps answering Raft for a while (as etcd's
+      // stopWithDelay does) so the others can learn that the removal committed.
+      () => this.removed(2 * opts.config.electionTimeoutMs),
       () => process.exit(1),
     );
     this.client = new ClientServer(this.server, logger);
+  }
+
+  private removed(graceMs: number): void {
+    if (this.removing) return;
+    this.removing = true;
+    this.logger.warn({ graceMs }, 'the member has been permanently removed from the cluster; shutting down');
+    setTimeout(() => void this.stop().then(() => process.exit(0)), graceMs);
   }
 
   async run(): Promise<void> {

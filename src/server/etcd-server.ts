@@ -70,14 +70,19 @@ export class EtcdServer {
   private leaseTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private published = false;
+  /** Membership as a peer reported it when this member joined, until the log catches up. */
+  private readonly joinView: Member[] | undefined;
 
   constructor(
     readonly config: ServerConfig,
     private readonly logger: Logger,
     /** Builds the peer network once this member's identity is known. */
     makeNetwork: (identity: Identity, inbound: PeerInbound) => PeerNetwork,
-    /** Set when this member joins an existing cluster; a new cluster derives it from the flags. */
-    joined?: Identity,
+    /**
+     * Set when this member joins an existing cluster (a new cluster derives its identity from the
+     * flags), with the membership a peer reported.
+     */
+    joined?: Identity & { membership?: { members: Member[] } },
     private readonly onRemoved: () => void = () => undefined,
     private readonly onFatal: (err: unknown) => void = () => undefined,
   ) {
@@ -104,6 +109,7 @@ export class EtcdServer {
     }
     identity ??= bootstrapNewCluster(config, this.log);
     this.memberId = identity.memberId;
+    this.joinView = joined?.membership?.members;
     this.clusterId = identity.clusterId;
     this.ids = new IdGenerator(this.memberId);
 
@@ -210,8 +216,14 @@ export class EtcdServer {
     return this.leader() === this.memberId;
   }
 
+  /** The members as this member knows them (from a peer, right after joining). */
+  memberList(): Member[] {
+    const applied = this.members.list();
+    return applied.length === 0 && this.joinView !== undefined ? this.joinView : applied;
+  }
+
   isLearner(): boolean {
-    return this.members.get(this.memberId)?.isLearner ?? false;
+    return this.memberList().find((m) => m.id === this.memberId)?.isLearner ?? false;
   }
 
   // ---- reads ----

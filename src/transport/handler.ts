@@ -18,6 +18,8 @@ export interface TransportHandler {
   onUnreachable(id: NodeId): void;
   /** Outcome of sendSnapshot(), to feed Raft's ReportSnapshot. */
   onSnapshotStatus(id: NodeId, ok: boolean): void;
+  /** A peer refused this member because the cluster removed it. */
+  onRemoved?(): void;
   /** The cluster as this member knows it, for a member that is joining. */
   membership?(): ClusterMembership;
 }

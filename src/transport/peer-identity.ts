@@ -7,6 +7,8 @@ export const CLUSTER_ID_HEADER = 'x-raftkv-cluster-id';
 export const MEMBER_ID_HEADER = 'x-raftkv-member-id';
 
 export const CLUSTER_MISMATCH = 'raftkv: cluster ID mismatch';
+/** A peer's answer to a member it has removed from the cluster. */
+export const MEMBER_REMOVED = 'raftkv: member removed';
 
 export interface PeerIdentity {
   clusterId: bigint;

@@ -7,7 +7,7 @@ import type { Message, NodeId } from '../raft/types.js';
 import { messageFromPb } from './codec.js';
 import { SERVER_OPTIONS } from './grpc-options.js';
 import type { TransportHandler } from './handler.js';
-import { CLUSTER_MISMATCH, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
+import { CLUSTER_MISMATCH, MEMBER_REMOVED, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
 import { peerAddress } from './peer-url.js';
 import type { TransportStats } from './stats.js';
 
@@ -20,7 +20,7 @@ export interface PeerServerOptions {
   isRemoved(id: NodeId): boolean;
 }
 
-type CallerCheck = { ok: true; caller: string } | { ok: false; error: Partial<grpc.StatusObject> };
+type CallerCheck = { ok: true; caller: string; id: NodeId } | { ok: false; error: Partial<grpc.StatusObject> };
 
 export class PeerServer {
   private readonly server = new grpc.Server(SERVER_OPTIONS);
@@ -80,9 +80,9 @@ export class PeerServer {
     }
     if (this.opts.isRemoved(caller.memberId)) {
       this.log.warn({ from }, 'refused peer call from a removed member');
-      return { ok: false, error: { code: grpc.status.FAILED_PRECONDITION, details: 'raftkv: member removed' } };
+      return { ok: false, error: { code: grpc.status.FAILED_PRECONDITION, details: MEMBER_REMOVED } };
     }
-    return { ok: true, caller: from };
+    return { ok: true, caller: from, id: caller.memberId };
   }
 
   private stream(
@@ -98,7 +98,17 @@ export class PeerServer {
     call.sendMetadata(identityMetadata(this.opts.self));
     const stats = this.opts.stats;
     const self = this.opts.self.memberId;
+    let ended = false;
     call.on('data', (batch: pb.MessageBatch) => {
+      if (ended) return;
+      // A member removed while its stream was open is told so on its next batch: that is how it
+      // learns it must stop, when it missed the entry that removed it.
+      if (this.opts.isRemoved(c.id)) {
+        ended = true;
+        this.log.warn({ from: c.caller }, 'ended the stream of a removed member');
+        callback({ code: grpc.status.FAILED_PRECONDITION, details: MEMBER_REMOVED });
+        return;
+      }
       stats.batchesReceived++;
       const msgs: Message[] = [];
       for (const p of batch.messages) {
@@ -117,7 +127,9 @@ export class PeerServer {
         this.log.error({ err }, 'onMessages failed');
       }
     });
-    call.on('end', () => callback(null, {}));
+    call.on('end', () => {
+      if (!ended) callback(null, {});
+    });
     call.on('error', (err: Error) => this.log.debug({ err, from: c.caller }, 'peer stream ended'));
   }
 

@@ -9,7 +9,7 @@ import type { Message, NodeId } from '../raft/types.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { estimateSize, messageToPb } from './codec.js';
 import { HANDSHAKE_TIMEOUT_MS, STREAM_CHANNEL_OPTIONS } from './grpc-options.js';
-import { identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
+import { MEMBER_REMOVED, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
 import { peerAddress } from './peer-url.js';
 import type { TransportStats } from './stats.js';
 
@@ -25,6 +25,8 @@ export interface PeerStreamOptions {
   logger: Logger;
   stats: TransportStats;
   onUnreachable(id: NodeId): void;
+  /** The peer refused us because it has removed this member from the cluster. */
+  onRemovedByPeer?(id: NodeId): void;
   queueCap?: number;
   backoff?: BackoffOptions;
 }
@@ -170,6 +172,7 @@ export class PeerStream {
     this.queue = [];
     this.down = true;
     this.opts.onUnreachable(this.opts.peerId);
+    if (err?.code === grpc.status.FAILED_PRECONDITION && err.details === MEMBER_REMOVED) this.opts.onRemovedByPeer?.(this.opts.peerId);
     if (!wasActive) this.urlIndex++; // try the peer's next URL
     this.state = 'backoff';
     this.timer = setTimeout(() => {

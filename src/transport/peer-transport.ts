@@ -87,6 +87,10 @@ export class PeerTransport {
       logger: this.log,
       stats: this.stats,
       onUnreachable: (peer) => this.reportUnreachable(peer),
+      onRemovedByPeer: (peer) => {
+        this.log.warn({ peer: peer.toString(16) }, 'a peer says this member was removed from the cluster');
+        this.opts.handler.onRemoved?.();
+      },
       queueCap: this.opts.queueCap,
       backoff: this.opts.backoff,
     });

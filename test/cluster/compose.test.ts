@@ -157,6 +157,14 @@ describe('docker-compose.yml matches the local launcher', () => {
     expect(dockerfile).toMatch(/^VOLUME \["\/var\/lib\/raftkv"\]$/m);
   });
 
+  it('the image build copies every directory tsconfig.json compiles (else `npm run build` fails in it)', () => {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const tsconfig = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+    const dirs = [...new Set(tsconfig.include.map((g) => g.split('/')[0] as string))].sort();
+    const copied = [...dockerfile.matchAll(/^COPY (\S+) \.\/(\S+)$/gm)].filter((m) => m[1] === m[2]).map((m) => m[1] as string);
+    expect(dirs.filter((d) => !copied.includes(d)), 'directories tsconfig includes but the Dockerfile does not COPY').toEqual([]);
+  });
+
   describe('healthcheck', () => {
     let node: NodeHandle | undefined;
     beforeAll(async () => {
@@ -185,7 +193,8 @@ describe('docker-compose.yml matches the local launcher', () => {
 
     const run = (s: string, endpoint: string): number => {
       const local = s.replace('/app/node_modules/', `${path.join(REPO_ROOT, 'node_modules')}/`).replace('127.0.0.1:2379', endpoint);
-      const r = spawnSync(process.execPath, ['-e', local], { cwd: os.tmpdir(), timeout: 15_000, encoding: 'utf8' });
+      // cwd: like the image's WORKDIR /app, an ES-module package ("type": "module"); -e code is still CommonJS.
+      const r = spawnSync(process.execPath, ['-e', local], { cwd: REPO_ROOT, timeout: 15_000, encoding: 'utf8' });
       if (r.status !== 0 && r.status !== 1) throw new Error(`healthcheck crashed (status ${r.status}): ${r.stderr}`);
       return r.status;
     };

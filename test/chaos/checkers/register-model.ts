@@ -1,0 +1,294 @@
+// One etcd key as a register, compiled for the WGL search (wgl.ts).
+//
+// State: [value id (0 = absent), mod_revision (0 = absent or unknown),
+// floor]. The floor is the highest revision linearized so far: etcd's
+// revisions are its linearization order, so a mutation linearized next must
+// commit at a revision above the floor, and a read must be served at a header
+// revision at or above it. The floor is the max over the linearized set, so
+// it stays out of the cache key. An indeterminate mutation's revision is
+// unknown: it leaves the floor alone and the mod_revision unknown until a read
+// binds it.
+import type { KvOp, Rev } from '../history.js';
+import { rev } from './common.js';
+import type { WglModel } from './wgl.js';
+
+const READ = 0;
+const WRITE = 1;
+const CAS_VALUE = 2;
+const CAS_REV = 3;
+const DELETE = 4;
+
+export interface InitialRegister {
+  value: string | null;
+  modRevision?: Rev;
+}
+
+export interface CompileOptions {
+  /** Use mod/header revisions as constraints (default true). */
+  useRevisions?: boolean;
+  initial?: InitialRegister;
+}
+
+export interface CompiledKey {
+  model: RegisterModel;
+  /** Model op i -> the recorded op and its position in the input. */
+  ops: KvOp[];
+  positions: number[];
+  values: Array<string | null>;
+  droppedFail: number;
+  droppedInfoReads: number;
+  /** Indeterminate mutations whose value nothing could observe (provably irrelevant). */
+  droppedInfoUnobserved: number;
+  malformed: string[];
+}
+
+export class RegisterModel implements WglModel {
+  readonly stateSize = 3;
+  readonly invokeMs: Float64Array;
+  readonly completeMs: Float64Array;
+  constructor(
+    readonly n: number,
+    readonly okCount: number,
+    private readonly kind: Uint8Array,
+    private readonly val: Int32Array,
+    /** cas: expected value id, or expected mod_revision. */
+    private readonly exp: Float64Array,
+    private readonly succeeded: Uint8Array,
+    /** Mutations: commit revision; others: header revision; -1 unknown. */
+    private readonly revision: Float64Array,
+    private readonly modRev: Float64Array,
+    /** delete: -1 unknown. */
+    private readonly deleted: Int8Array,
+    invokeMs: Float64Array,
+    completeMs: Float64Array,
+    private readonly init: [number, number, number],
+  ) {
+    this.invokeMs = invokeMs;
+    this.completeMs = completeMs;
+  }
+
+  initial(out: Float64Array): void {
+    out.set(this.init);
+  }
+
+  stateKey(s: Float64Array): string {
+    return s[0] + ',' + s[1];
+  }
+
+  step(i: number, cur: Float64Array, out: Float64Array): boolean {
+    const v = cur[0];
+    const r = cur[1];
+    const f = cur[2];
+    const e = this.exp[i];
+    if (i >= this.okCount) {
+      // Indeterminate: if linearized at all, it took effect, at an unknown revision.
+      switch (this.kind[i]) {
+        case WRITE:
+          return mutate(out, this.val[i], -1, f);
+        case CAS_VALUE:
+          return v === e && mutate(out, this.val[i], -1, f);
+        case CAS_REV:
+          return revMayMatch(v, r, e) && mutate(out, this.val[i], -1, f);
+        default:
+          return mutate(out, 0, -1, f);
+      }
+    }
+    const R = this.revision[i];
+    switch (this.kind[i]) {
+      case READ: {
+        if (v !== this.val[i]) return false;
+        const mr = this.modRev[i];
+        if (v === 0 || mr < 0) return observe(out, v, r, R, f);
+        if (r !== 0 && r !== mr) return false;
+        return observe(out, v, mr, R, f); // binds an unknown mod_revision
+      }
+      case WRITE:
+        return mutate(out, this.val[i], R, f);
+      case CAS_VALUE:
+        if (this.succeeded[i]) return v === e && mutate(out, this.val[i], R, f);
+        return v !== e && observe(out, v, r, R, f);
+      case CAS_REV:
+        if (this.succeeded[i]) return revMayMatch(v, r, e) && mutate(out, this.val[i], R, f);
+        // An unknown mod_revision may or may not have matched.
+        return !(e === 0 ? v === 0 : v !== 0 && r === e) && observe(out, v, r, R, f);
+      default: {
+        const d = this.deleted[i];
+        if (v !== 0) return d !== 0 && mutate(out, 0, R, f);
+        return d <= 0 && observe(out, 0, 0, R, f);
+      }
+    }
+  }
+}
+
+/** A mutation to value nv committed at revision R (-1: unknown). */
+function mutate(out: Float64Array, nv: number, R: number, f: number): boolean {
+  if (R < 0) {
+    out[0] = nv;
+    out[1] = 0;
+    out[2] = f;
+    return true;
+  }
+  if (R <= f) return false;
+  out[0] = nv;
+  out[1] = nv === 0 ? 0 : R;
+  out[2] = R;
+  return true;
+}
+
+/** An observation served at header revision R (-1: unknown), leaving (v, r). */
+function observe(out: Float64Array, v: number, r: number, R: number, f: number): boolean {
+  if (R >= 0 && R < f) return false;
+  out[0] = v;
+  out[1] = r;
+  out[2] = R >= 0 ? R : f;
+  return true;
+}
+
+/** mod_revision == e may hold; e = 0 means "absent"; r = 0 with a value means unknown. */
+function revMayMatch(v: number, r: number, e: number): boolean {
+  return e === 0 ? v === 0 : v !== 0 && (r === e || r === 0);
+}
+
+/** Compiles one key's ops (any order) into a register model. */
+export function compileKey(key: string, ops: readonly KvOp[], positions: readonly number[], opts: CompileOptions = {}): CompiledKey {
+  const useRevs = opts.useRevisions ?? true;
+  const malformed: string[] = [];
+  let droppedFail = 0;
+  let droppedInfoReads = 0;
+  const ids = new Map<string, number>();
+  const values: Array<string | null> = [null];
+  const idOf = (s: string | null | undefined): number => {
+    if (s === null || s === undefined) return 0;
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = values.length;
+      ids.set(s, id);
+      values.push(s);
+    }
+    return id;
+  };
+  const revOf = (r: Rev | undefined): number => {
+    if (!useRevs) return -1;
+    try {
+      return rev(r) ?? -1;
+    } catch {
+      return -1;
+    }
+  };
+
+  // Keep ok ops and indeterminate mutations; a failed op did nothing and an
+  // indeterminate read observed nothing.
+  const kept: number[] = [];
+  ops.forEach((op, j) => {
+    const where = `key ${JSON.stringify(key)}: op #${op.index ?? positions[j]}`;
+    if (op.outcome === 'fail') return void droppedFail++;
+    if (op.outcome === 'info' && op.type === 'read') return void droppedInfoReads++;
+    if (!Number.isFinite(op.invokeMs) || (op.outcome === 'ok' && !(op.completeMs >= op.invokeMs))) {
+      return void malformed.push(`${where}: bad times invoke=${op.invokeMs} complete=${op.completeMs}`);
+    }
+    if (op.type === 'read' && op.value === undefined) return void malformed.push(`${where}: ok read without a value (use null for absent)`);
+    if (op.type === 'cas' && op.compare === 'mod_revision' && op.expectedModRevision === undefined) {
+      return void malformed.push(`${where}: mod_revision cas without expectedModRevision`);
+    }
+    if (op.type === 'cas' && op.compare !== 'mod_revision' && op.expected === undefined) {
+      return void malformed.push(`${where}: value cas without expected (use null for absent)`);
+    }
+    for (const r of [op.revision, op.type === 'read' ? op.modRevision : undefined, op.type === 'cas' ? op.expectedModRevision : undefined]) {
+      if (r !== undefined && !/^\d+$/.test(r)) return void malformed.push(`${where}: bad revision ${JSON.stringify(r)}`);
+    }
+    if (op.type === 'read' && op.outcome === 'ok' && useRevs && op.modRevision !== undefined && op.revision !== undefined && Number(op.modRevision) > Number(op.revision)) {
+      return void malformed.push(`${where}: mod_revision ${op.modRevision} above header revision ${op.revision}`);
+    }
+    kept.push(j);
+  });
+
+  // An indeterminate mutation whose resulting value no op can observe may be
+  // dropped: in any linearization, the next op after it that depends on the
+  // state must accept that value, and none does. Ops that can be satisfied by
+  // "some other value" (a failed compare, a delete of a present key) or by an
+  // unknown mod_revision disable this.
+  const observed = new Set<number>();
+  let canDrop = true;
+  for (const j of kept) {
+    const op = ops[j]!;
+    if (op.type === 'read') observed.add(idOf(op.value));
+    else if (op.type === 'cas' && op.compare === 'mod_revision') canDrop = false;
+    else if (op.type === 'cas') {
+      if (op.outcome === 'ok' && op.succeeded === false) canDrop = false;
+      else observed.add(idOf(op.expected));
+    } else if (op.type === 'delete' && op.outcome === 'ok') {
+      if (op.deleted === 0) observed.add(0);
+      else canDrop = false;
+    }
+  }
+  let droppedInfoUnobserved = 0;
+  const okIdx: number[] = [];
+  const infoIdx: number[] = [];
+  for (const j of kept) {
+    const op = ops[j]!;
+    if (op.outcome === 'ok') okIdx.push(j);
+    else if (canDrop && !observed.has(op.type === 'delete' ? 0 : idOf(op.value))) droppedInfoUnobserved++;
+    else infoIdx.push(j);
+  }
+  const byInvoke = (a: number, b: number): number => ops[a]!.invokeMs - ops[b]!.invokeMs || a - b;
+  okIdx.sort(byInvoke);
+  infoIdx.sort(byInvoke);
+  const order = [...okIdx, ...infoIdx];
+
+  const n = order.length;
+  const kind = new Uint8Array(n);
+  const val = new Int32Array(n);
+  const exp = new Float64Array(n);
+  const succeeded = new Uint8Array(n);
+  const revision = new Float64Array(n).fill(-1);
+  const modRev = new Float64Array(n).fill(-1);
+  const deleted = new Int8Array(n).fill(-1);
+  const invokeMs = new Float64Array(n);
+  const completeMs = new Float64Array(n);
+  order.forEach((j, i) => {
+    const op = ops[j]!;
+    invokeMs[i] = op.invokeMs;
+    completeMs[i] = op.outcome === 'ok' ? op.completeMs : Infinity;
+    revision[i] = op.outcome === 'ok' ? revOf(op.revision) : -1;
+    switch (op.type) {
+      case 'read':
+        kind[i] = READ;
+        val[i] = idOf(op.value);
+        modRev[i] = op.value === null ? -1 : revOf(op.modRevision);
+        break;
+      case 'write':
+        kind[i] = WRITE;
+        val[i] = idOf(op.value);
+        break;
+      case 'cas':
+        val[i] = idOf(op.value);
+        succeeded[i] = op.succeeded === false ? 0 : 1;
+        if (op.compare === 'mod_revision') {
+          kind[i] = CAS_REV;
+          exp[i] = Number(op.expectedModRevision);
+        } else {
+          kind[i] = CAS_VALUE;
+          exp[i] = idOf(op.expected);
+        }
+        break;
+      case 'delete':
+        kind[i] = DELETE;
+        deleted[i] = op.deleted === undefined ? -1 : Math.min(op.deleted, 1);
+        break;
+    }
+  });
+  const init0 = idOf(opts.initial?.value ?? null);
+  const initRev = init0 === 0 ? 0 : revOf(opts.initial?.modRevision);
+  const init: [number, number, number] = [init0, Math.max(initRev, 0), Math.max(initRev, 0)];
+  const model = new RegisterModel(n, okIdx.length, kind, val, exp, succeeded, revision, modRev, deleted, invokeMs, completeMs, init);
+  return {
+    model,
+    ops: order.map((j) => ops[j]!),
+    positions: order.map((j) => positions[j]!),
+    values,
+    droppedFail,
+    droppedInfoReads,
+    droppedInfoUnobserved,
+    malformed,
+  };
+}
