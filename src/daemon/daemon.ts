@@ -26,6 +26,7 @@ export class Daemon {
         clusterId: identity.clusterId,
         listenUrls: opts.config.listenPeerUrls,
         logger,
+        dialMap: opts.config.testHooks.peerDialMap,
         handler: {
           ...inbound,
           membership: () => ({ clusterId: this.server.clusterId, members: this.server.members.list() }),

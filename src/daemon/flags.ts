@@ -34,6 +34,16 @@ function urlList(value: string): string[] {
   return urls;
 }
 
+function dialMap(value: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError(`invalid --test-peer-dial-map entry "${pair}" (want peerURL=dialURL)`);
+    map.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return map;
+}
+
 function isBug(name: string): name is InjectedBug {
   return INJECTABLE_BUGS.some((b) => b === name);
 }
@@ -82,6 +92,7 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--max-txn-ops <n>', 'maximum operations in one transaction', 'max-txn-ops').argParser(intArg).default(d.maxTxnOps))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
     .addOption(new Option('--test-fsync-delay-ms <ms>', 'TESTING ONLY: slow every Raft log fsync down by this much').argParser(intArg).default(0).hideHelp())
+    .addOption(new Option('--test-peer-dial-map <pairs>', 'TESTING ONLY: peerURL=dialURL,... to reach peers through proxies').argParser(dialMap).default(new Map<string, string>()).hideHelp())
     .addOption(new Option('--test-bug <names>', `TESTING ONLY: inject bugs (${INJECTABLE_BUGS.join(', ')})`).argParser(bugList).default([]).hideHelp())
     .allowExcessArguments(false);
 }
@@ -105,6 +116,7 @@ interface RawFlags {
   logLevel: string;
   testFsyncDelayMs: number;
   testBug: InjectedBug[];
+  testPeerDialMap: Map<string, string>;
 }
 
 export function toOptions(raw: RawFlags): DaemonOptions {
@@ -129,7 +141,7 @@ export function toOptions(raw: RawFlags): DaemonOptions {
       heartbeatIntervalMs: raw.heartbeatInterval,
       electionTimeoutMs: raw.electionTimeout,
       maxTxnOps: raw.maxTxnOps,
-      testHooks: { fsyncDelayMs: raw.testFsyncDelayMs, bugs: new Set(raw.testBug) },
+      testHooks: { fsyncDelayMs: raw.testFsyncDelayMs, bugs: new Set(raw.testBug), peerDialMap: raw.testPeerDialMap },
     },
   };
 }

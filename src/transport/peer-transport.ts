@@ -20,6 +20,11 @@ export interface PeerTransportOptions {
   /** Per-peer outgoing queue cap (messages); beyond it messages are dropped. */
   queueCap?: number;
   backoff?: BackoffOptions;
+  /**
+   * TESTING ONLY: dial these URLs instead of a peer's advertised ones, so a fault-injection test
+   * can put a proxy on each link (a different one per sender).
+   */
+  dialMap?: ReadonlyMap<string, string>;
 }
 
 interface Peer {
@@ -74,12 +79,13 @@ export class PeerTransport {
     return [...this.boundUrls];
   }
 
-  addPeer(id: NodeId, urls: string[]): void {
+  addPeer(id: NodeId, advertised: string[]): void {
     if (this.state === 'stopped' || id === this.opts.memberId) return;
     if (this.peers.has(id)) {
-      this.updatePeer(id, urls);
+      this.updatePeer(id, advertised);
       return;
     }
+    const urls = this.dialUrls(advertised);
     const stream = new PeerStream({
       peerId: id,
       urls,
@@ -100,9 +106,10 @@ export class PeerTransport {
     this.log.info({ peer: id.toString(16), urls }, 'added peer');
   }
 
-  updatePeer(id: NodeId, urls: string[]): void {
+  updatePeer(id: NodeId, advertised: string[]): void {
     const p = this.peers.get(id);
     if (p === undefined) return;
+    const urls = this.dialUrls(advertised);
     p.stream.updateUrls(urls);
     p.urls = [...urls];
     this.log.info({ peer: id.toString(16), urls }, 'updated peer URLs');
@@ -173,6 +180,11 @@ export class PeerTransport {
       }
       if (this.state !== 'stopped') this.opts.handler.onSnapshotStatus(to, r.ok);
     });
+  }
+
+  private dialUrls(urls: readonly string[]): string[] {
+    const map = this.opts.dialMap;
+    return map === undefined ? [...urls] : urls.map((u) => map.get(u) ?? u);
   }
 
   /** When the stream to the peer became healthy (ms since epoch); undefined while it is down. */
