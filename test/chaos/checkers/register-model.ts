@@ -10,7 +10,7 @@
 // binds it.
 import type { KvOp, Rev } from '../history.js';
 import { rev } from './common.js';
-import type { WglModel } from './wgl.js';
+import type { StepResult, WglModel } from './wgl.js';
 
 const READ = 0;
 const WRITE = 1;
@@ -44,8 +44,13 @@ export interface CompiledKey {
 
 export class RegisterModel implements WglModel {
   readonly stateSize = 3;
-  readonly invokeMs: Float64Array;
-  readonly completeMs: Float64Array;
+  /** Ok ops with a known revision, by order key: 2R for mutations, 2R+1 for observations. */
+  private readonly orderKey: Float64Array;
+  private readonly byKey: Int32Array;
+  private readonly keyPos: Int32Array;
+  private readonly linearized: Uint8Array;
+  private minPos = 0;
+
   constructor(
     readonly n: number,
     readonly okCount: number,
@@ -59,12 +64,25 @@ export class RegisterModel implements WglModel {
     private readonly modRev: Float64Array,
     /** delete: -1 unknown. */
     private readonly deleted: Int8Array,
-    invokeMs: Float64Array,
-    completeMs: Float64Array,
+    readonly invokeMs: Float64Array,
+    readonly completeMs: Float64Array,
     private readonly init: [number, number, number],
   ) {
-    this.invokeMs = invokeMs;
-    this.completeMs = completeMs;
+    this.orderKey = new Float64Array(n).fill(-1);
+    const withKey: number[] = [];
+    for (let i = 0; i < okCount; i++) {
+      const R = revision[i];
+      if (R < 0) continue;
+      const k = kind[i];
+      const mutation = k === WRITE || ((k === CAS_VALUE || k === CAS_REV) && succeeded[i]) || (k === DELETE && deleted[i] === 1);
+      this.orderKey[i] = 2 * R + (mutation ? 0 : 1); // a delete of unknown effect takes the later key
+      withKey.push(i);
+    }
+    withKey.sort((a, b) => this.orderKey[a] - this.orderKey[b]);
+    this.byKey = Int32Array.from(withKey);
+    this.keyPos = new Int32Array(n).fill(-1);
+    withKey.forEach((i, p) => (this.keyPos[i] = p));
+    this.linearized = new Uint8Array(n);
   }
 
   initial(out: Float64Array): void {
@@ -75,7 +93,31 @@ export class RegisterModel implements WglModel {
     return s[0] + ',' + s[1];
   }
 
-  step(i: number, cur: Float64Array, out: Float64Array): boolean {
+  blind(i: number): boolean {
+    return this.kind[i] === WRITE || (i >= this.okCount && this.kind[i] === DELETE);
+  }
+
+  /** Ok ops that never change the state: reads, compares that failed, deletes of nothing. */
+  greedy(i: number): boolean {
+    const k = this.kind[i];
+    return i < this.okCount && (k === READ || (k !== WRITE && k !== DELETE && !this.succeeded[i]) || (k === DELETE && this.deleted[i] === 0));
+  }
+
+  track(i: number, linearized: boolean): void {
+    this.linearized[i] = linearized ? 1 : 0;
+    const p = this.keyPos[i];
+    if (!linearized && p >= 0 && p < this.minPos) this.minPos = p;
+  }
+
+  // Ops with known revisions must be linearized in revision order: after one
+  // with order key K, any op with a smaller key could never be placed (the
+  // floor would exceed its revision), so that choice is a dead end.
+  private minKey(): number {
+    while (this.minPos < this.byKey.length && this.linearized[this.byKey[this.minPos]]) this.minPos++;
+    return this.minPos < this.byKey.length ? this.orderKey[this.byKey[this.minPos]] : Infinity;
+  }
+
+  step(i: number, cur: Float64Array, out: Float64Array): StepResult {
     const v = cur[0];
     const r = cur[1];
     const f = cur[2];
@@ -86,62 +128,67 @@ export class RegisterModel implements WglModel {
         case WRITE:
           return mutate(out, this.val[i], -1, f);
         case CAS_VALUE:
-          return v === e && mutate(out, this.val[i], -1, f);
+          return v === e ? mutate(out, this.val[i], -1, f) : 0;
         case CAS_REV:
-          return revMayMatch(v, r, e) && mutate(out, this.val[i], -1, f);
+          return revMayMatch(v, r, e) ? mutate(out, this.val[i], -1, f) : 0;
         default:
           return mutate(out, 0, -1, f);
       }
     }
+    if (this.orderKey[i] >= 0 && this.orderKey[i] > this.minKey()) return 0;
     const R = this.revision[i];
     switch (this.kind[i]) {
       case READ: {
-        if (v !== this.val[i]) return false;
+        if (v !== this.val[i]) return 0;
         const mr = this.modRev[i];
         if (v === 0 || mr < 0) return observe(out, v, r, R, f);
-        if (r !== 0 && r !== mr) return false;
-        return observe(out, v, mr, R, f); // binds an unknown mod_revision
+        if (r !== 0 && r !== mr) return 0;
+        return observe(out, v, mr, R, f, r !== mr); // may bind an unknown mod_revision
       }
       case WRITE:
         return mutate(out, this.val[i], R, f);
       case CAS_VALUE:
-        if (this.succeeded[i]) return v === e && mutate(out, this.val[i], R, f);
-        return v !== e && observe(out, v, r, R, f);
+        if (this.succeeded[i]) return v === e ? mutate(out, this.val[i], R, f) : 0;
+        return v !== e ? observe(out, v, r, R, f) : 0;
       case CAS_REV:
-        if (this.succeeded[i]) return revMayMatch(v, r, e) && mutate(out, this.val[i], R, f);
+        if (this.succeeded[i]) return revMayMatch(v, r, e) ? mutate(out, this.val[i], R, f) : 0;
         // An unknown mod_revision may or may not have matched.
-        return !(e === 0 ? v === 0 : v !== 0 && r === e) && observe(out, v, r, R, f);
+        return !(e === 0 ? v === 0 : v !== 0 && r === e) ? observe(out, v, r, R, f) : 0;
       default: {
         const d = this.deleted[i];
-        if (v !== 0) return d !== 0 && mutate(out, 0, R, f);
-        return d <= 0 && observe(out, 0, 0, R, f);
+        if (v !== 0) return d !== 0 ? mutate(out, 0, R, f) : 0;
+        return d <= 0 ? observe(out, 0, 0, R, f) : 0;
       }
     }
   }
 }
 
 /** A mutation to value nv committed at revision R (-1: unknown). */
-function mutate(out: Float64Array, nv: number, R: number, f: number): boolean {
+function mutate(out: Float64Array, nv: number, R: number, f: number): StepResult {
   if (R < 0) {
     out[0] = nv;
     out[1] = 0;
     out[2] = f;
-    return true;
+    return 1;
   }
-  if (R <= f) return false;
+  if (R <= f) return 0;
   out[0] = nv;
   out[1] = nv === 0 ? 0 : R;
   out[2] = R;
-  return true;
+  return 1;
 }
 
-/** An observation served at header revision R (-1: unknown), leaving (v, r). */
-function observe(out: Float64Array, v: number, r: number, R: number, f: number): boolean {
-  if (R >= 0 && R < f) return false;
+/**
+ * An observation served at header revision R (-1: unknown), leaving (v, r).
+ * Unless it binds an unknown mod_revision it is a greedy step: with unique
+ * order keys (see minKey) it could be moved to the front of any completion.
+ */
+function observe(out: Float64Array, v: number, r: number, R: number, f: number, bound = false): StepResult {
+  if (R >= 0 && R < f) return 0;
   out[0] = v;
   out[1] = r;
   out[2] = R >= 0 ? R : f;
-  return true;
+  return bound ? 1 : 2;
 }
 
 /** mod_revision == e may hold; e = 0 means "absent"; r = 0 with a value means unknown. */

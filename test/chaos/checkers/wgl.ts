@@ -12,10 +12,25 @@
 // complete at +infinity), so they may be linearized anywhere after their call
 // or never; the history is linearizable once every completed op is.
 //
+// Refinements, each preserving every linearization up to an equivalent one:
+//  - greedy steps: the model may flag a step as one that loses nothing by
+//    being taken now (a read of the current state); such a step is taken
+//    before anything else and not branched on;
+//  - candidates are tried completed-first: indeterminate ops are linearized
+//    only when the completed ones cannot proceed (Knossos' known blow-up);
+//  - an indeterminate op is never directly followed by a blind overwrite
+//    (model.blind): the same linearization without it is explored anyway;
+//  - memoization uses dominance: configuration (ok set, state, info set I)
+//    is pruned if (ok set, state, J) was reached before with J a subset of I,
+//    since whatever completes the former also completes the latter.
+//
 // Cache keys are exact strings. Completed ops take bit indices 0..okCount-1
-// in invoke order, so their linearized set is nearly a prefix: the key stores
-// the number of leading all-ones words plus the words after it, then the
-// (usually small) region of indeterminate ops, then the model's state key.
+// in invoke order, so their linearized set is nearly a prefix: the key holds
+// the number of leading all-ones words, the words after it and the model's
+// state key; the indeterminate ops' bitset is kept per key for the subset test.
+
+/** 0: illegal; 1: legal; 2: legal, and taking it now loses no linearization. */
+export type StepResult = 0 | 1 | 2;
 
 export interface WglModel {
   /** Ops 0..okCount-1 completed (ideally sorted by invoke); okCount..n-1 are indeterminate. */
@@ -26,10 +41,16 @@ export interface WglModel {
   /** Used for completed ops only. */
   readonly completeMs: Float64Array;
   initial(out: Float64Array): void;
-  /** Applies op to `cur`, writing the next state into `out`; false if the op is illegal there. */
-  step(op: number, cur: Float64Array, out: Float64Array): boolean;
+  /** Applies op to `cur`, writing the next state into `out`. */
+  step(op: number, cur: Float64Array, out: Float64Array): StepResult;
+  /** Whether step may return 2 for op (such ops are tried first at every configuration). */
+  greedy(op: number): boolean;
+  /** Whether op's effect ignores the state entirely (e.g. a plain put). */
+  blind(op: number): boolean;
   /** The part of the cache key for a state; may omit components determined by the linearized set. */
   stateKey(s: Float64Array): string;
+  /** Told when op is linearized (true) or undone (false), for step's own bookkeeping. */
+  track(op: number, linearized: boolean): void;
 }
 
 export interface WglBudget {
@@ -58,18 +79,14 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
   if (okCount === 0) return { kind: 'valid', steps: 0, cacheEntries: 0 };
 
   // Linked list: 0 is the head; op i has call entry 2i+1 and return entry 2i+2.
-  const size = 2 * n + 1;
-  const next = new Int32Array(size).fill(-1);
-  const prev = new Int32Array(size).fill(-1);
+  const next = new Int32Array(2 * n + 1).fill(-1);
+  const prev = new Int32Array(2 * n + 1).fill(-1);
   const order: number[] = [];
   for (let i = 0; i < n; i++) {
     order.push(2 * i + 1);
     if (i < okCount) order.push(2 * i + 2);
   }
-  const time = (e: number): number => {
-    const i = (e - 1) >> 1;
-    return e & 1 ? model.invokeMs[i] : model.completeMs[i];
-  };
+  const time = (e: number): number => (e & 1 ? model.invokeMs[(e - 1) >> 1] : model.completeMs[(e - 1) >> 1]);
   // Equal timestamps count as concurrent: calls sort before returns.
   order.sort((a, b) => time(a) - time(b) || (b & 1) - (a & 1) || a - b);
   let last = 0;
@@ -78,46 +95,6 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     prev[e] = last;
     last = e;
   }
-
-  // Bitset of linearized ops: ok region [0, okWords), info region after it.
-  const okWords = (okCount + 31) >> 5;
-  const infoWords = (n - okCount + 31) >> 5;
-  const words = new Int32Array(okWords + infoWords);
-  const fullMask = new Int32Array(okWords).fill(-1);
-  if (okCount % 32 !== 0) fullMask[okWords - 1] = (1 << okCount % 32) - 1;
-  let lowFull = 0; // words [0, lowFull) of the ok region are all ones
-  let okHi = -1; // last nonzero word of the ok region
-
-  const setBit = (i: number): void => {
-    if (i < okCount) {
-      const w = i >> 5;
-      words[w] |= 1 << (i & 31);
-      if (w > okHi) okHi = w;
-      while (lowFull < okWords && words[lowFull] === fullMask[lowFull]) lowFull++;
-    } else {
-      const j = i - okCount;
-      words[okWords + (j >> 5)] |= 1 << (j & 31);
-    }
-  };
-  const clearBit = (i: number): void => {
-    if (i < okCount) {
-      const w = i >> 5;
-      words[w] &= ~(1 << (i & 31));
-      if (w < lowFull) lowFull = w;
-      while (okHi >= 0 && words[okHi] === 0) okHi--;
-    } else {
-      const j = i - okCount;
-      words[okWords + (j >> 5)] &= ~(1 << (j & 31));
-    }
-  };
-  const chars = (x: number): string => String.fromCharCode(x & 0xffff, x >>> 16);
-  const cacheKey = (s: Float64Array): string => {
-    let k = model.stateKey(s) + ';' + chars(lowFull);
-    for (let w = lowFull; w <= okHi; w++) k += chars(words[w]);
-    for (let w = okWords; w < words.length; w++) k += chars(words[w]);
-    return k;
-  };
-
   const lift = (i: number): void => {
     const c = 2 * i + 1;
     next[prev[c]] = next[c];
@@ -139,16 +116,124 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     if (next[c] !== -1) prev[next[c]] = c;
   };
 
-  const cache = new Set<string>();
+  // Bitset of linearized ops: ok region [0, okWords), info region after it.
+  const okWords = (okCount + 31) >> 5;
+  const infoWords = (n - okCount + 31) >> 5;
+  const words = new Int32Array(okWords + infoWords);
+  const info = words.subarray(okWords);
+  const fullMask = new Int32Array(okWords).fill(-1);
+  if (okCount % 32 !== 0) fullMask[okWords - 1] = (1 << okCount % 32) - 1;
+  let lowFull = 0; // words [0, lowFull) of the ok region are all ones
+  let okHi = -1; // last nonzero word of the ok region
+  const setBit = (i: number): void => {
+    if (i < okCount) {
+      const w = i >> 5;
+      words[w] |= 1 << (i & 31);
+      if (w > okHi) okHi = w;
+      while (lowFull < okWords && words[lowFull] === fullMask[lowFull]) lowFull++;
+    } else {
+      const j = i - okCount;
+      info[j >> 5] |= 1 << (j & 31);
+    }
+  };
+  const clearBit = (i: number): void => {
+    if (i < okCount) {
+      const w = i >> 5;
+      words[w] &= ~(1 << (i & 31));
+      if (w < lowFull) lowFull = w;
+      while (okHi >= 0 && words[okHi] === 0) okHi--;
+    } else {
+      const j = i - okCount;
+      info[j >> 5] &= ~(1 << (j & 31));
+    }
+  };
+
+  const chars = (x: number): string => String.fromCharCode(x & 0xffff, x >>> 16);
+  // okKey -> info sets seen with it, no two comparable.
+  const cache = new Map<string, Int32Array[]>();
+  let cacheEntries = 0;
+  /** Records the current bitset with state st; false if it or a dominating configuration was seen. */
+  const remember = (st: Float64Array): boolean => {
+    let k = model.stateKey(st) + ';' + chars(lowFull);
+    for (let w = lowFull; w <= okHi; w++) k += chars(words[w]);
+    const seen = cache.get(k);
+    if (seen === undefined) {
+      cache.set(k, [info.slice()]);
+      cacheEntries++;
+      return true;
+    }
+    const keep: Int32Array[] = [];
+    for (const j of seen) {
+      let sub = true; // j ⊆ info
+      let sup = true; // info ⊆ j
+      for (let w = 0; w < infoWords; w++) {
+        if ((j[w] & ~info[w]) !== 0) sub = false;
+        if ((info[w] & ~j[w]) !== 0) sup = false;
+      }
+      if (sub) return false;
+      if (!sup) keep.push(j);
+    }
+    keep.push(info.slice());
+    cacheEntries += keep.length - seen.length;
+    cache.set(k, keep);
+    return true;
+  };
+
   let state = new Float64Array(ss);
   let scratch = new Float64Array(ss);
   model.initial(state);
-  // Stack of linearized ops and the state before each.
+  // Stack of linearized ops, whether each was a greedy (unbranched) step, and the state before it.
   const stackOps = new Int32Array(n);
-  let stackStates = new Float64Array(Math.max(1, Math.min(n, 1024)) * ss);
+  const forced = new Uint8Array(n);
+  let stackStates = new Float64Array(Math.min(n, 1024) * ss);
   let sp = 0;
   let remainingOk = okCount;
   let steps = 0;
+  let e = next[0];
+  let phase = 0; // 0: scan for completed ops' calls; 1: for indeterminate ones'
+
+  /** Linearizes op i into the state in `scratch`; the scan restarts at the head. */
+  const push = (i: number, greedy: boolean): void => {
+    if ((sp + 1) * ss > stackStates.length) {
+      const bigger = new Float64Array(Math.min(n, 2 * (sp + 1)) * ss);
+      bigger.set(stackStates);
+      stackStates = bigger;
+    }
+    stackOps[sp] = i;
+    forced[sp] = greedy ? 1 : 0;
+    stackStates.set(state, sp * ss);
+    sp++;
+    [state, scratch] = [scratch, state];
+    if (i < okCount) remainingOk--;
+    lift(i);
+    model.track(i, true);
+    e = next[0];
+    phase = 0;
+  };
+  /** Undoes choices up to the last branching one and resumes the scan after it; false if none is left. */
+  const backtrack = (): boolean => {
+    while (sp > 0) {
+      sp--;
+      const i = stackOps[sp];
+      state.set(stackStates.subarray(sp * ss, sp * ss + ss));
+      if (i < okCount) remainingOk++;
+      clearBit(i);
+      unlift(i);
+      model.track(i, false);
+      if (!forced[sp]) {
+        phase = i < okCount ? 0 : 1;
+        e = next[2 * i + 1];
+        return true;
+      }
+    }
+    return false;
+  };
+  const overBudget = (): string | undefined => {
+    if (steps > budget.maxSteps) return `more than ${budget.maxSteps} search steps`;
+    if (cacheEntries > budget.maxCacheEntries) return `more than ${budget.maxCacheEntries} cached configurations`;
+    if (performance.now() > budget.deadline) return 'time limit reached';
+    return undefined;
+  };
 
   let stuck: WglStuck | undefined;
   const noteStuck = (op: number): void => {
@@ -162,57 +247,69 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     }
   };
 
-  let e = next[0];
+  let fresh = true; // at a configuration not yet scanned for greedy steps
+  let checkIn = 1;
   for (;;) {
-    if (remainingOk === 0) return { kind: 'valid', steps, cacheEntries: cache.size };
-    if (e !== -1 && e & 1) {
-      // A call: try to linearize its op now.
-      const i = (e - 1) >> 1;
-      steps++;
-      if ((steps & 0xffff) === 0) {
-        if (steps > budget.maxSteps) return unknown(`more than ${budget.maxSteps} search steps`);
-        if (performance.now() > budget.deadline) return unknown('time limit reached');
-      }
-      if (model.step(i, state, scratch)) {
-        setBit(i);
-        const k = cacheKey(scratch);
-        if (!cache.has(k)) {
-          if (cache.size >= budget.maxCacheEntries) return unknown(`more than ${budget.maxCacheEntries} cached configurations`);
-          cache.add(k);
-          if ((sp + 1) * ss > stackStates.length) {
-            const bigger = new Float64Array(Math.min(n, 2 * (sp + 1)) * ss);
-            bigger.set(stackStates);
-            stackStates = bigger;
+    if (remainingOk === 0) return { kind: 'valid', steps, cacheEntries };
+    if (--checkIn === 0) {
+      checkIn = 0x4000;
+      const why = overBudget();
+      if (why) return { kind: 'unknown', steps, cacheEntries, reason: why };
+    }
+    if (fresh) {
+      fresh = false;
+      let g = -1;
+      for (let x = next[0]; x !== -1 && x & 1; x = next[x]) {
+        const i = (x - 1) >> 1;
+        if (i < okCount && model.greedy(i)) {
+          steps++;
+          if (model.step(i, state, scratch) === 2) {
+            g = i;
+            break;
           }
-          stackOps[sp] = i;
-          stackStates.set(state, sp * ss);
-          sp++;
-          [state, scratch] = [scratch, state];
-          if (i < okCount) remainingOk--;
-          lift(i);
-          e = next[0];
+        }
+      }
+      if (g >= 0) {
+        setBit(g);
+        if (remember(scratch)) {
+          push(g, true);
+          fresh = true;
+          continue;
+        }
+        // Taking g loses nothing and was already explored from here: dead end.
+        clearBit(g);
+        if (!backtrack()) return invalid();
+        continue;
+      }
+    }
+    if (e !== -1 && e & 1) {
+      const i = (e - 1) >> 1;
+      if (i < okCount !== (phase === 0) || (sp > 0 && stackOps[sp - 1] >= okCount && model.blind(i))) {
+        e = next[e];
+        continue;
+      }
+      steps++;
+      if (model.step(i, state, scratch) !== 0) {
+        setBit(i);
+        if (remember(scratch)) {
+          push(i, false);
+          fresh = true;
           continue;
         }
         clearBit(i);
       }
       e = next[e];
+    } else if (phase === 0 && n > okCount) {
+      phase = 1;
+      e = next[0];
     } else {
-      // A return of an op not yet linearized (or the end of the list): backtrack.
+      // The return of an op not yet linearized: backtrack.
       if (e !== -1) noteStuck((e - 2) >> 1);
-      if (sp === 0) {
-        return { kind: 'invalid', steps, cacheEntries: cache.size, stuck: stuck ?? { op: -1, linearizedOk: 0, states: [] } };
-      }
-      sp--;
-      const i = stackOps[sp];
-      state.set(stackStates.subarray(sp * ss, sp * ss + ss));
-      if (i < okCount) remainingOk++;
-      clearBit(i);
-      unlift(i);
-      e = next[2 * i + 1];
+      if (!backtrack()) return invalid();
     }
   }
 
-  function unknown(reason: string): WglResult {
-    return { kind: 'unknown', steps, cacheEntries: cache.size, reason };
+  function invalid(): WglResult {
+    return { kind: 'invalid', steps, cacheEntries, stuck: stuck ?? { op: -1, linearizedOk: 0, states: [] } };
   }
 }

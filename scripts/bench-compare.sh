@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: a three-node raftkv cluster and a three-node etcd 3.4 cluster, started
+# the same way on loopback, each driven by `etcdctl check perf` and scripts/bench.ts in turn.
+# Usage: npm run build && scripts/bench-compare.sh [perf-load: s|m|l] [bench total]
+# Needs /usr/bin/etcd and /usr/bin/etcdctl (Debian etcd-server, etcd-client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LOAD=${1:-l}
+TOTAL=${2:-20000}
+WORK=$(mktemp -d /tmp/raftkv-bench-XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+start_cluster() { # $1 = raftkv|etcd, $2 = base port
+  local kind=$1 base=$2 ic="" i
+  for i in 1 2 3; do ic+="n$i=http://127.0.0.1:$((base + 10 * i + 1)),"; done
+  ic=${ic%,}
+  for i in 1 2 3; do
+    local c=$((base + 10 * i)) p=$((base + 10 * i + 1))
+    local flags=(--name "n$i" --data-dir "$WORK/$kind-n$i" --listen-client-urls "http://127.0.0.1:$c"
+      --advertise-client-urls "http://127.0.0.1:$c" --listen-peer-urls "http://127.0.0.1:$p"
+      --initial-advertise-peer-urls "http://127.0.0.1:$p" --initial-cluster "$ic"
+      --initial-cluster-token "bench-$kind" --initial-cluster-state new)
+    if [ "$kind" = etcd ]; then /usr/bin/etcd "${flags[@]}" >"$WORK/$kind-n$i.log" 2>&1 &
+    else node dist/src/bin/raftkv.js "${flags[@]}" >"$WORK/$kind-n$i.log" 2>&1 &
+    fi
+    PIDS+=($!)
+  done
+  ENDPOINTS="127.0.0.1:$((base + 10)),127.0.0.1:$((base + 20)),127.0.0.1:$((base + 30))"
+  for _ in $(seq 1 100); do
+    ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" endpoint health >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "$kind cluster did not become healthy" >&2
+  return 1
+}
+
+stop_cluster() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+rss() { # resident memory of the running cluster's processes, MiB each
+  for p in "${PIDS[@]}"; do echo -n "$(( $(awk '/VmRSS/ {print $2}' /proc/$p/status) / 1024 )) "; done
+}
+
+run_suite() { # $1 = kind
+  local kind=$1
+  echo "===== $kind ($(date -u +%H:%M:%S)) ====="
+  echo "--- etcdctl check perf --load=$LOAD"
+  ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD" 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL)' || true
+  echo "--- RSS after check perf (MiB per node): $(rss)"
+  for op in put range range-s txn; do
+    echo "--- bench $op"
+    node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
+  done
+  echo "--- bench watch"
+  node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
+}
+
+start_cluster etcd 41000; run_suite etcd; stop_cluster
+start_cluster raftkv 42000; run_suite raftkv; stop_cluster
