@@ -13,9 +13,14 @@ const DEFINITE = new Set<grpc.status>([
   grpc.status.OUT_OF_RANGE,
 ]);
 
+// grpc-js fails a call this way when no connection could be made: the
+// request never left the client.
+const NEVER_SENT = /^No connection established/;
+
 export function classify(e: unknown): { outcome: Exclude<Outcome, 'ok'>; error: string } {
   if (e instanceof EtcdClientError) {
-    return { outcome: DEFINITE.has(e.code) ? 'fail' : 'info', error: `${e.codeName}: ${e.details}` };
+    const definite = DEFINITE.has(e.code) || (e.code === grpc.status.UNAVAILABLE && NEVER_SENT.test(e.details));
+    return { outcome: definite ? 'fail' : 'info', error: `${e.codeName}: ${e.details}` };
   }
   return { outcome: 'info', error: e instanceof Error ? e.message : String(e) };
 }

@@ -1,6 +1,8 @@
 // A Duplex over an accepted TCP socket, handed to grpc-js's HTTP/2 server in
 // place of the socket: server-to-client bytes pass straight through, the
-// client-to-server stream goes through ClientStreamRewriter.
+// client-to-server stream goes through ClientStreamRewriter. (Node runs a
+// non-native stream through its JSStreamSocket, which costs some CPU per read
+// and write and hides the peer address from the HTTP/2 session.)
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { ClientStreamRewriter } from './client-stream-rewriter.js';
@@ -21,14 +23,6 @@ export class AuthorityFixingSocket extends Duplex {
     socket.on('drain', () => this.releaseWrite());
     socket.on('error', (err) => this.destroy(err));
     socket.on('close', () => this.destroy());
-  }
-
-  get remoteAddress(): string | undefined {
-    return this.socket.remoteAddress;
-  }
-
-  get remotePort(): number | undefined {
-    return this.socket.remotePort;
   }
 
   private onData(chunk: Buffer): void {

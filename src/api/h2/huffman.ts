@@ -70,14 +70,14 @@ export function huffmanDecodeInto(src: Uint8Array, start: number, end: number, o
   let n = 0;
   for (let i = start; i < end; i++) {
     const byte = src[i] ?? 0;
-    for (let t = transitions[state * 16 + (byte >> 4)] ?? FAIL, k = 0; ; t = transitions[state * 16 + (byte & 15)] ?? FAIL) {
+    for (let shift = 4; shift >= 0; shift -= 4) {
+      const t = transitions[state * 16 + ((byte >> shift) & 15)] ?? FAIL;
       if ((t & FAIL) !== 0) throw new HuffmanError('EOS symbol in Huffman-encoded string');
       if ((t & EMIT) !== 0) {
         if (out !== null) out[n] = t >>> 16;
         n++;
       }
       state = t & 0xff;
-      if (++k === 2) break;
     }
   }
   if (acceptsEnd[state] !== 1) throw new HuffmanError('invalid Huffman padding');

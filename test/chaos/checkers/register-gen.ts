@@ -32,6 +32,8 @@ export interface GenOptions {
   maxLatencyMs?: number;
   /** Record a cas whose compare failed as ok + succeeded:false (else as 'fail'). */
   casFailAsOk?: boolean;
+  /** Draw written values from this many (default: every value unique). */
+  values?: number;
 }
 
 export function generateRegisterHistory(o: GenOptions): KvOp[] {
@@ -48,6 +50,7 @@ export function generateRegisterHistory(o: GenOptions): KvOp[] {
   const ops: KvOp[] = [];
   const effects: Array<{ at: number; op: KvOp }> = [];
   let counter = 0;
+  const fresh = (): string => (o.values ? `v${1 + Math.floor(rand() * o.values)}` : `v${++counter}`);
   for (let n = 0; n < o.ops; n++) {
     const c = n % o.clients;
     const key = keys[Math.floor(rand() * keys.length)]!;
@@ -61,11 +64,11 @@ export function generateRegisterHistory(o: GenOptions): KvOp[] {
     const base = { index: n, process: c, key, invokeMs, completeMs, outcome } as const;
     let op: KvOp;
     if (x < pWrite) {
-      op = { ...base, type: 'write', value: `v${++counter}` };
+      op = { ...base, type: 'write', value: fresh() };
     } else if (x < pWrite + pCas) {
       const r = recent.get(key) ?? [];
       const expected = r.length && rand() < 0.9 ? r[Math.floor(rand() * r.length)]! : null;
-      op = { ...base, type: 'cas', expected, value: `v${++counter}` };
+      op = { ...base, type: 'cas', expected, value: fresh() };
     } else if (x < pWrite + pCas + pDelete) {
       op = { ...base, type: 'delete' };
     } else {

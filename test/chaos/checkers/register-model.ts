@@ -64,8 +64,12 @@ export class RegisterModel implements WglModel {
     private readonly modRev: Float64Array,
     /** delete: -1 unknown. */
     private readonly deleted: Int8Array,
+    private readonly lonely: Uint8Array,
+    private readonly flexible: Uint8Array,
+    readonly symmetry: Int32Array,
     readonly invokeMs: Float64Array,
     readonly completeMs: Float64Array,
+    readonly tryOrder: Float64Array,
     private readonly init: [number, number, number],
   ) {
     this.orderKey = new Float64Array(n).fill(-1);
@@ -93,8 +97,14 @@ export class RegisterModel implements WglModel {
     return s[0] + ',' + s[1];
   }
 
-  blind(i: number): boolean {
-    return this.kind[i] === WRITE || (i >= this.okCount && this.kind[i] === DELETE);
+  needsFollower(i: number): boolean {
+    return this.lonely[i] === 1;
+  }
+
+  mayFollowInfo(prev: number, i: number): boolean {
+    if (this.lonely[prev]) return this.flexible[i] === 1;
+    // Not a blind overwrite, which would erase prev's effect.
+    return this.kind[i] !== WRITE && !(i >= this.okCount && this.kind[i] === DELETE);
   }
 
   /** Ok ops that never change the state: reads, compares that failed, deletes of nothing. */
@@ -249,32 +259,38 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
     kept.push(j);
   });
 
-  // An indeterminate mutation whose resulting value no op can observe may be
-  // dropped: in any linearization, the next op after it that depends on the
-  // state must accept that value, and none does. Ops that can be satisfied by
-  // "some other value" (a failed compare, a delete of a present key) or by an
-  // unknown mod_revision disable this.
+  // An indeterminate mutation whose resulting value no op observes is
+  // "lonely": right after it, the only ops that can tell it happened are
+  // flexible ones (a failed compare, a delete of whatever is there, any
+  // mod_revision compare); anything else is either illegal or a blind
+  // overwrite. Without flexible ops it can be dropped outright; otherwise the
+  // search only lets a flexible op follow it.
   const observed = new Set<number>();
-  let canDrop = true;
+  let anyFlexible = false;
+  const isFlexible = (op: KvOp): boolean =>
+    (op.type === 'cas' && (op.compare === 'mod_revision' || (op.outcome === 'ok' && op.succeeded === false))) ||
+    (op.type === 'delete' && op.outcome === 'ok' && op.deleted !== 0);
   for (const j of kept) {
     const op = ops[j]!;
-    if (op.type === 'read') observed.add(idOf(op.value));
-    else if (op.type === 'cas' && op.compare === 'mod_revision') canDrop = false;
-    else if (op.type === 'cas') {
-      if (op.outcome === 'ok' && op.succeeded === false) canDrop = false;
-      else observed.add(idOf(op.expected));
-    } else if (op.type === 'delete' && op.outcome === 'ok') {
-      if (op.deleted === 0) observed.add(0);
-      else canDrop = false;
-    }
+    if (isFlexible(op)) anyFlexible = true;
+    else if (op.type === 'read') observed.add(idOf(op.value));
+    else if (op.type === 'cas') observed.add(idOf(op.expected));
+    else if (op.type === 'delete' && op.outcome === 'ok') observed.add(0);
   }
+  // Values some ok cas failed to find: these distinguish lonely writes.
+  const failedExpect = new Set<number>();
+  for (const j of kept) {
+    const op = ops[j]!;
+    if (op.type === 'cas' && op.compare !== 'mod_revision' && op.outcome === 'ok' && op.succeeded === false) failedExpect.add(idOf(op.expected));
+  }
+  const resultOf = (op: KvOp): number => (op.type === 'delete' ? 0 : op.type === 'read' ? -1 : idOf(op.value));
   let droppedInfoUnobserved = 0;
   const okIdx: number[] = [];
   const infoIdx: number[] = [];
   for (const j of kept) {
     const op = ops[j]!;
     if (op.outcome === 'ok') okIdx.push(j);
-    else if (canDrop && !observed.has(op.type === 'delete' ? 0 : idOf(op.value))) droppedInfoUnobserved++;
+    else if (!anyFlexible && !observed.has(resultOf(op))) droppedInfoUnobserved++;
     else infoIdx.push(j);
   }
   const byInvoke = (a: number, b: number): number => ops[a]!.invokeMs - ops[b]!.invokeMs || a - b;
@@ -292,8 +308,16 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
   const deleted = new Int8Array(n).fill(-1);
   const invokeMs = new Float64Array(n);
   const completeMs = new Float64Array(n);
+  const lonely = new Uint8Array(n);
+  const flexible = new Uint8Array(n);
+  const symmetry = new Int32Array(n).fill(-1);
   order.forEach((j, i) => {
     const op = ops[j]!;
+    flexible[i] = isFlexible(op) ? 1 : 0;
+    lonely[i] = op.outcome === 'info' && !observed.has(resultOf(op)) ? 1 : 0;
+    // Lonely plain writes are interchangeable: nothing that may follow one
+    // (see mayFollowInfo) tells their values apart.
+    if (lonely[i] && op.type === 'write' && !failedExpect.has(idOf(op.value))) symmetry[i] = 0;
     invokeMs[i] = op.invokeMs;
     completeMs[i] = op.outcome === 'ok' ? op.completeMs : Infinity;
     revision[i] = op.outcome === 'ok' ? revOf(op.revision) : -1;
@@ -324,10 +348,22 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
         break;
     }
   });
+  // Try an indeterminate mutation when the first op that could observe its
+  // value has to complete; one nobody observes only as a last resort.
+  const firstObserved = new Map<number, number>();
+  for (let i = 0; i < okIdx.length; i++) {
+    const k = kind[i];
+    const seen = k === READ ? val[i] : k === CAS_VALUE ? exp[i] : k === DELETE && deleted[i] === 0 ? 0 : -1;
+    if (seen >= 0) firstObserved.set(seen, Math.min(firstObserved.get(seen) ?? Infinity, completeMs[i]));
+  }
+  const tryOrder = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    tryOrder[i] = i < okIdx.length ? completeMs[i] : (firstObserved.get(kind[i] === DELETE ? 0 : val[i]) ?? Infinity);
+  }
   const init0 = idOf(opts.initial?.value ?? null);
   const initRev = init0 === 0 ? 0 : revOf(opts.initial?.modRevision);
   const init: [number, number, number] = [init0, Math.max(initRev, 0), Math.max(initRev, 0)];
-  const model = new RegisterModel(n, okIdx.length, kind, val, exp, succeeded, revision, modRev, deleted, invokeMs, completeMs, init);
+  const model = new RegisterModel(n, okIdx.length, kind, val, exp, succeeded, revision, modRev, deleted, lonely, flexible, symmetry, invokeMs, completeMs, tryOrder, init);
   return {
     model,
     ops: order.map((j) => ops[j]!),

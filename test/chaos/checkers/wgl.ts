@@ -16,10 +16,15 @@
 //  - greedy steps: the model may flag a step as one that loses nothing by
 //    being taken now (a read of the current state); such a step is taken
 //    before anything else and not branched on;
-//  - candidates are tried completed-first: indeterminate ops are linearized
-//    only when the completed ones cannot proceed (Knossos' known blow-up);
-//  - an indeterminate op is never directly followed by a blind overwrite
-//    (model.blind): the same linearization without it is explored anyway;
+//  - candidates are tried by deadline (model.tryOrder: a completed op's
+//    completion; for an indeterminate op, e.g., the first completion of an op
+//    that observed its effect, or +infinity), so the op most likely to take
+//    effect last is delayed most, and indeterminate ops whose effect nobody
+//    needs are tried last (Knossos' known blow-up is trying them eagerly);
+//  - an indeterminate op is only directly followed by an op that can tell it
+//    happened (model.mayFollowInfo), not e.g. by a blind overwrite: the same
+//    linearization without it is explored anyway;
+//  - of interchangeable candidates (model.symmetry) only the first is tried;
 //  - memoization uses dominance: configuration (ok set, state, info set I)
 //    is pruned if (ok set, state, J) was reached before with J a subset of I,
 //    since whatever completes the former also completes the latter.
@@ -40,13 +45,25 @@ export interface WglModel {
   readonly invokeMs: Float64Array;
   /** Used for completed ops only. */
   readonly completeMs: Float64Array;
+  /** Order in which candidates are tried (lowest first); any order is correct. */
+  readonly tryOrder: Float64Array;
   initial(out: Float64Array): void;
   /** Applies op to `cur`, writing the next state into `out`. */
   step(op: number, cur: Float64Array, out: Float64Array): StepResult;
   /** Whether step may return 2 for op (such ops are tried first at every configuration). */
   greedy(op: number): boolean;
-  /** Whether op's effect ignores the state entirely (e.g. a plain put). */
-  blind(op: number): boolean;
+  /**
+   * Whether op may directly follow the indeterminate op prev. False only when
+   * leaving prev out would be as good (e.g. op is a blind overwrite).
+   */
+  mayFollowInfo(prev: number, op: number): boolean;
+  /** Whether the indeterminate op is pointless unless some candidate may directly follow it. */
+  needsFollower(op: number): boolean;
+  /**
+   * Interchangeable ops share a class >= 0 (-1: none): from any configuration
+   * where several are candidates, trying one of them is enough.
+   */
+  readonly symmetry: Int32Array;
   /** The part of the cache key for a state; may omit components determined by the linearized set. */
   stateKey(s: Float64Array): string;
   /** Told when op is linearized (true) or undone (false), for step's own bookkeeping. */
@@ -189,10 +206,18 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
   let sp = 0;
   let remainingOk = okCount;
   let steps = 0;
-  let e = next[0];
-  let phase = 0; // 0: scan for completed ops' calls; 1: for indeterminate ones'
+  // Candidates: the calls before the first pending return, in try order.
+  const cand: number[] = [];
+  let ci = 0;
+  const byOrder = (a: number, b: number): number => model.tryOrder[a] - model.tryOrder[b] || a - b;
+  const collect = (): void => {
+    cand.length = 0;
+    for (let x = next[0]; x !== -1 && x & 1; x = next[x]) cand.push((x - 1) >> 1);
+    cand.sort(byOrder);
+    ci = 0;
+  };
 
-  /** Linearizes op i into the state in `scratch`; the scan restarts at the head. */
+  /** Linearizes op i into the state in `scratch`. */
   const push = (i: number, greedy: boolean): void => {
     if ((sp + 1) * ss > stackStates.length) {
       const bigger = new Float64Array(Math.min(n, 2 * (sp + 1)) * ss);
@@ -207,10 +232,8 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     if (i < okCount) remainingOk--;
     lift(i);
     model.track(i, true);
-    e = next[0];
-    phase = 0;
   };
-  /** Undoes choices up to the last branching one and resumes the scan after it; false if none is left. */
+  /** Undoes choices up to the last branching one and resumes after it; false if none is left. */
   const backtrack = (): boolean => {
     while (sp > 0) {
       sp--;
@@ -221,8 +244,8 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
       unlift(i);
       model.track(i, false);
       if (!forced[sp]) {
-        phase = i < okCount ? 0 : 1;
-        e = next[2 * i + 1];
+        collect();
+        ci = cand.indexOf(i) + 1;
         return true;
       }
     }
@@ -234,20 +257,26 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     if (performance.now() > budget.deadline) return 'time limit reached';
     return undefined;
   };
+  /** Whether op i may come next (see mayFollowInfo). */
+  const mayFollow = (i: number): boolean => sp === 0 || stackOps[sp - 1] < okCount || model.mayFollowInfo(stackOps[sp - 1], i);
 
   let stuck: WglStuck | undefined;
-  const noteStuck = (op: number): void => {
+  const noteStuck = (): void => {
+    let x = next[0];
+    while (x !== -1 && x & 1) x = next[x];
+    if (x === -1) return;
+    const op = (x - 2) >> 1;
     const linearizedOk = okCount - remainingOk;
     const after = sp > 0 ? stackOps[sp - 1] : undefined;
     if (stuck === undefined || linearizedOk > stuck.linearizedOk) {
       stuck = { op, linearizedOk, states: [{ state: Array.from(state), after }] };
     } else if (linearizedOk === stuck.linearizedOk && op === stuck.op && stuck.states.length < 4) {
       const s = Array.from(state);
-      if (!stuck.states.some((x) => x.state.every((v, j) => v === s[j]))) stuck.states.push({ state: s, after });
+      if (!stuck.states.some((y) => y.state.every((v, j) => v === s[j]))) stuck.states.push({ state: s, after });
     }
   };
 
-  let fresh = true; // at a configuration not yet scanned for greedy steps
+  let fresh = true; // at a configuration not yet scanned
   let checkIn = 1;
   for (;;) {
     if (remainingOk === 0) return { kind: 'valid', steps, cacheEntries };
@@ -258,15 +287,14 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     }
     if (fresh) {
       fresh = false;
+      collect();
       let g = -1;
-      for (let x = next[0]; x !== -1 && x & 1; x = next[x]) {
-        const i = (x - 1) >> 1;
-        if (i < okCount && model.greedy(i)) {
-          steps++;
-          if (model.step(i, state, scratch) === 2) {
-            g = i;
-            break;
-          }
+      for (const i of cand) {
+        if (i >= okCount || !model.greedy(i) || !mayFollow(i)) continue;
+        steps++;
+        if (model.step(i, state, scratch) === 2) {
+          g = i;
+          break;
         }
       }
       if (g >= 0) {
@@ -282,30 +310,34 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
         continue;
       }
     }
-    if (e !== -1 && e & 1) {
-      const i = (e - 1) >> 1;
-      if (i < okCount !== (phase === 0) || (sp > 0 && stackOps[sp - 1] >= okCount && model.blind(i))) {
-        e = next[e];
+    if (ci === cand.length) {
+      // Every candidate failed before the first pending return: backtrack.
+      noteStuck();
+      if (!backtrack()) return invalid();
+      continue;
+    }
+    const i = cand[ci++];
+    if (!mayFollow(i)) continue;
+    const cls = model.symmetry[i];
+    if (cls >= 0) {
+      let dup = false;
+      for (let j = 0; j < ci - 1 && !dup; j++) dup = model.symmetry[cand[j]] === cls;
+      if (dup) continue;
+    }
+    if (model.needsFollower(i)) {
+      let ok = false;
+      for (let j = 0; j < cand.length && !ok; j++) ok = cand[j] !== i && model.mayFollowInfo(i, cand[j]);
+      if (!ok) continue;
+    }
+    steps++;
+    if (model.step(i, state, scratch) !== 0) {
+      setBit(i);
+      if (remember(scratch)) {
+        push(i, false);
+        fresh = true;
         continue;
       }
-      steps++;
-      if (model.step(i, state, scratch) !== 0) {
-        setBit(i);
-        if (remember(scratch)) {
-          push(i, false);
-          fresh = true;
-          continue;
-        }
-        clearBit(i);
-      }
-      e = next[e];
-    } else if (phase === 0 && n > okCount) {
-      phase = 1;
-      e = next[0];
-    } else {
-      // The return of an op not yet linearized: backtrack.
-      if (e !== -1) noteStuck((e - 2) >> 1);
-      if (!backtrack()) return invalid();
+      clearBit(i);
     }
   }
 

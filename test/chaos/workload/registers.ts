@@ -60,7 +60,8 @@ async function client(ctx: WorkloadContext, o: RegisterOptions, keys: string[], 
         }
       }
       ctx.recorder.op(op);
-      await pause(ctx, rng.int(0, o.thinkMs));
+      // Back off after an error, as real clients do (and fewer pointless indeterminate ops).
+      await pause(ctx, op.outcome === 'ok' ? rng.int(0, o.thinkMs) : rng.int(100, 300));
     }
   } finally {
     hc.close();

@@ -1,0 +1,22 @@
+// kill -9 of the leader, a random member, or every member at once (what an
+// acknowledged-but-not-persisted write cannot survive); restarted at heal.
+import type { ChaosNode } from '../chaos-cluster.js';
+import { leaderOrAny, pickUp, type Fault, type Nemesis } from './types.js';
+
+export const killNemesis: Nemesis = {
+  kind: 'kill',
+  async start(ctx) {
+    const variant = ctx.rng.weighted([['leader', 45], ['random', 40], ['all', 15]] as const);
+    let victims: ChaosNode[];
+    if (variant === 'all') victims = ctx.cluster.nodes.filter((n) => n.running && !n.removed);
+    else victims = [variant === 'leader' ? await leaderOrAny(ctx) : pickUp(ctx)];
+    await Promise.all(victims.map((n) => ctx.cluster.kill(n, 'SIGKILL')));
+    const fault: Fault = {
+      description: `kill -9 ${variant}: ${victims.map((n) => n.name).join(',')}`,
+      heal: async () => {
+        await Promise.all(victims.filter((n) => !n.removed).map((n) => ctx.cluster.startNode(n)));
+      },
+    };
+    return fault;
+  },
+};

@@ -1,0 +1,21 @@
+// Member remove and re-add under load: a follower is removed (MemberRemove;
+// it stops by itself once it learns), its data dir wiped; at heal it is added
+// back (MemberAdd) and started empty with --initial-cluster-state existing,
+// catching up from the leader (log or snapshot).
+import type { Nemesis } from './types.js';
+import { pickUp } from './types.js';
+
+export const membershipNemesis: Nemesis = {
+  kind: 'membership',
+  async start(ctx) {
+    const leader = await ctx.cluster.leader();
+    const n = pickUp(ctx, leader !== undefined ? [leader] : []);
+    await ctx.cluster.removeMember(n);
+    return {
+      description: `member remove + wipe: ${n.name}`,
+      heal: async () => {
+        if (n.removed) await ctx.cluster.addMember(n);
+      },
+    };
+  },
+};

@@ -1,0 +1,84 @@
+// The nemesis schedule: episodes of (quiet, fault(s), active, heal) until the
+// run's time is up. Each episode draws its kinds and durations from its own
+// forked Rng first, so the same seed gives the same sequence whatever the
+// cluster did. Sometimes two kinds overlap (healed in reverse order). A
+// fault that cannot be applied (say, no quorum for a member remove) is
+// logged and skipped; the final heal is the runner's.
+import type { ChaosCluster } from '../chaos-cluster.js';
+import type { Clock } from '../clock.js';
+import type { Rng } from '../rng.js';
+import type { Fault, Nemesis, NemesisKind } from './types.js';
+
+export interface ScheduleOptions {
+  cluster: ChaosCluster;
+  nemeses: readonly Nemesis[];
+  rng: Rng;
+  clock: Clock;
+  /** Run time on the clock at which no new fault starts. */
+  untilMs: number;
+  /** Fault durations, uniform in [min, max] ms. */
+  activeMs: [number, number];
+  quietMs: [number, number];
+  /** Chance an episode combines two kinds. */
+  combineChance?: number;
+  log: (e: NemesisLogEntry) => void;
+  /** Checked between steps: an abort ends the schedule early. */
+  aborted?: () => boolean;
+}
+
+export interface NemesisLogEntry {
+  atMs: number;
+  episode: number;
+  kind: NemesisKind | 'schedule';
+  action: 'start' | 'heal' | 'error';
+  detail: string;
+}
+
+export async function runSchedule(o: ScheduleOptions): Promise<number> {
+  if (o.nemeses.length === 0) {
+    await sleepUntil(o, o.untilMs);
+    return 0;
+  }
+  let episodes = 0;
+  for (let i = 0; ; i++) {
+    const erng = o.rng.fork(`episode-${i}`);
+    const quiet = erng.int(o.quietMs[0], o.quietMs[1]);
+    const active = erng.int(o.activeMs[0], o.activeMs[1]);
+    const first = erng.pick(o.nemeses);
+    const rest = o.nemeses.filter((n) => n !== first);
+    const chosen = rest.length > 0 && erng.chance(o.combineChance ?? 0.25) ? [first, erng.pick(rest)] : [first];
+    await sleepUntil(o, o.clock.now() + quiet);
+    if (o.clock.now() + Math.min(active, 1500) > o.untilMs || o.aborted?.()) break;
+    episodes++;
+    const faults: { kind: NemesisKind; fault: Fault }[] = [];
+    for (const nem of chosen) {
+      try {
+        const fault = await nem.start({ cluster: o.cluster, rng: erng.fork(nem.kind) });
+        faults.push({ kind: nem.kind, fault });
+        o.log({ atMs: o.clock.now(), episode: i, kind: nem.kind, action: 'start', detail: fault.description });
+      } catch (e) {
+        o.log({ atMs: o.clock.now(), episode: i, kind: nem.kind, action: 'error', detail: `start failed: ${msg(e)}` });
+      }
+    }
+    await sleepUntil(o, Math.min(o.clock.now() + active, o.untilMs));
+    for (const { kind, fault } of faults.reverse()) {
+      try {
+        await fault.heal();
+        o.log({ atMs: o.clock.now(), episode: i, kind, action: 'heal', detail: fault.description });
+      } catch (e) {
+        o.log({ atMs: o.clock.now(), episode: i, kind, action: 'error', detail: `heal failed: ${msg(e)}` });
+      }
+    }
+  }
+  return episodes;
+}
+
+async function sleepUntil(o: ScheduleOptions, atMs: number): Promise<void> {
+  while (o.clock.now() < atMs && !o.aborted?.()) {
+    await new Promise((r) => setTimeout(r, Math.min(100, atMs - o.clock.now())));
+  }
+}
+
+function msg(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] ?? '' : String(e);
+}
