@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
 import type { EtcdServer } from '../server/etcd-server.js';
+import { authService } from './auth-service.js';
 import { clusterService } from './cluster-service.js';
 import { ClientFront, formatAddress } from './h2/client-front.js';
 import { healthService } from './health-service.js';
@@ -41,6 +42,7 @@ export class ClientServer {
     this.grpcServer.addService(rpc.LeaseService, leaseService(server, logger));
     this.grpcServer.addService(rpc.ClusterService, clusterService(server, logger));
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(server, logger));
+    this.grpcServer.addService(rpc.AuthService, authService(server, logger));
     this.grpcServer.addService(health.HealthService, healthService(server));
     this.front = new ClientFront(this.grpcServer, logger);
   }

@@ -8,7 +8,8 @@ export function fromMember(m: Member): rpc.MemberInit {
   return { ID: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner };
 }
 
-// etcdserverpb.Cluster: membership reads and changes. etcd leaves the revision out of these headers.
+// etcdserverpb.Cluster: membership reads and changes. etcd leaves the revision out of these headers,
+// and etcd 3.4 does not check auth on any of them.
 export function clusterService(server: EtcdServer, logger: Logger): rpc.ClusterHandlers {
   const header = (): rpc.ResponseHeaderInit => makeHeader(server, 0);
   const admin = server.memberAdmin;

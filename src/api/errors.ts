@@ -40,6 +40,21 @@ export const ERR = {
   learnerNotReady: { code: S.FAILED_PRECONDITION, message: 'etcdserver: can only promote a learner member which is in sync with leader' },
   tooManyLearners: { code: S.FAILED_PRECONDITION, message: 'etcdserver: too many learner members in cluster' },
   unhealthy: { code: S.UNAVAILABLE, message: 'etcdserver: unhealthy cluster' },
+  authFailed: { code: S.INVALID_ARGUMENT, message: 'etcdserver: authentication failed, invalid user ID or password' },
+  authNotEnabled: { code: S.FAILED_PRECONDITION, message: 'etcdserver: authentication is not enabled' },
+  invalidAuthToken: { code: S.UNAUTHENTICATED, message: 'etcdserver: invalid auth token' },
+  userEmpty: { code: S.INVALID_ARGUMENT, message: 'etcdserver: user name is empty' },
+  userExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: user name already exists' },
+  userNotFound: { code: S.FAILED_PRECONDITION, message: 'etcdserver: user name not found' },
+  roleEmpty: { code: S.INVALID_ARGUMENT, message: 'etcdserver: role name is empty' },
+  roleExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: role name already exists' },
+  roleNotFound: { code: S.FAILED_PRECONDITION, message: 'etcdserver: role name not found' },
+  roleNotGranted: { code: S.FAILED_PRECONDITION, message: 'etcdserver: role is not granted to the user' },
+  permissionNotGranted: { code: S.FAILED_PRECONDITION, message: 'etcdserver: permission is not granted to the role' },
+  permissionDenied: { code: S.PERMISSION_DENIED, message: 'etcdserver: permission denied' },
+  rootUserNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not exist' },
+  rootRoleNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not have root role' },
+  invalidAuthMgmt: { code: S.INVALID_ARGUMENT, message: 'etcdserver: invalid auth management' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -88,6 +103,36 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.tooManyLearners;
     case 'unhealthy':
       return ERR.unhealthy;
+    case 'auth_failed':
+      return ERR.authFailed;
+    case 'auth_not_enabled':
+      return ERR.authNotEnabled;
+    case 'invalid_token':
+      return ERR.invalidAuthToken;
+    case 'user_empty':
+      return ERR.userEmpty;
+    case 'user_exists':
+      return ERR.userExist;
+    case 'user_not_found':
+      return ERR.userNotFound;
+    case 'role_empty':
+      return ERR.roleEmpty;
+    case 'role_exists':
+      return ERR.roleExist;
+    case 'role_not_found':
+      return ERR.roleNotFound;
+    case 'role_not_granted':
+      return ERR.roleNotGranted;
+    case 'permission_not_granted':
+      return ERR.permissionNotGranted;
+    case 'permission_denied':
+      return ERR.permissionDenied;
+    case 'root_user_not_exist':
+      return ERR.rootUserNotExist;
+    case 'root_role_not_exist':
+      return ERR.rootRoleNotExist;
+    case 'invalid_auth_mgmt':
+      return ERR.invalidAuthMgmt;
     case 'forwarded':
       return { code: e.code, message: e.message };
   }

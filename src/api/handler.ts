@@ -17,9 +17,12 @@ export function reject<T>(error: EtcdError | ServerError): Reply<T> {
  * Adapts an async handler to grpc-js. A bug in a handler becomes an INTERNAL status for that
  * call, never a crashed process.
  */
-export function unary<Req, Res>(logger: Logger, fn: (req: Req) => Promise<Reply<Res>>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  logger: Logger,
+  fn: (req: Req, meta: grpc.Metadata) => Promise<Reply<Res>>,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    fn(call.request).then(
+    fn(call.request, call.metadata).then(
       (r) => {
         if (r.ok) callback(null, r.value);
         else callback(toStatus(r.error));
@@ -30,4 +33,10 @@ export function unary<Req, Res>(logger: Logger, fn: (req: Req) => Promise<Reply<
       },
     );
   };
+}
+
+/** The auth token a client sent in its call metadata (etcd's `token` key), if any. */
+export function tokenOf(meta: grpc.Metadata): string | undefined {
+  const v = meta.get('token')[0];
+  return v === undefined ? undefined : v.toString();
 }

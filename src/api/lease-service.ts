@@ -1,8 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { canRevokeLease } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdServer } from '../server/etcd-server.js';
-import { reject, reply, unary, type Reply } from './handler.js';
+import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
 import { makeHeader } from './header.js';
 
 /** etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds. */
@@ -23,7 +24,9 @@ export function leaseService(server: EtcdServer, logger: Logger): rpc.LeaseHandl
     return reply({ header: makeHeader(server, r.value.revision), ID: v.id, TTL: v.ttl, error: '' });
   }
 
-  async function revoke(req: rpc.LeaseRevokeRequest): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
+  async function revoke(req: rpc.LeaseRevokeRequest, meta: grpc.Metadata): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
+    const denied = canRevokeLease(server.auth, tokenOf(meta), () => server.store.leaseKeys(req.ID));
+    if (denied !== undefined) return reject(denied);
     const r = await server.leaseRevoke(req.ID);
     if (!r.ok) return reject(r.error);
     return reply({ header: makeHeader(server, r.value.revision) });

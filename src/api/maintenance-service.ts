@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { canAdmin } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import type { AlarmEntry } from '../server/apply-results.js';
-import { toStatus } from './errors.js';
-import { reject, reply, unary, type Reply } from './handler.js';
+import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
 import { makeHeader } from './header.js';
 
 /** The etcd release whose client API this server speaks; clients read it from Status. */
@@ -21,6 +22,15 @@ function toAlarmMember(a: AlarmEntry): rpc.AlarmMemberInit {
 
 // etcdserverpb.Maintenance.
 export function maintenanceService(server: EtcdServer, logger: Logger): rpc.MaintenanceHandlers {
+  // etcd 3.4 wants the root role for Defragment, Hash, HashKV and Snapshot once auth is on, and
+  // answers others with its auth package's raw error (gRPC code Unknown, "auth: ..."); Alarm,
+  // Status and MoveLeader are open.
+  const admin = (meta: grpc.Metadata): EtcdError | undefined => {
+    const denied = canAdmin(server.auth, tokenOf(meta));
+    if (denied === undefined) return undefined;
+    return { code: grpc.status.UNKNOWN, message: fromServerError(denied).message.replace(/^etcdserver: /, 'auth: ') };
+  };
+
   async function alarm(req: rpc.AlarmRequest): Promise<Reply<rpc.AlarmResponseInit>> {
     if (req.action === rpc.AlarmRequest_AlarmAction.GET) {
       return reply({ header: makeHeader(server), alarms: server.alarms.list().map(toAlarmMember) });
@@ -47,16 +57,22 @@ export function maintenanceService(server: EtcdServer, logger: Logger): rpc.Main
     });
   }
 
-  async function defragment(): Promise<Reply<rpc.DefragmentResponseInit>> {
+  async function defragment(_req: unknown, meta: grpc.Metadata): Promise<Reply<rpc.DefragmentResponseInit>> {
+    const denied = admin(meta);
+    if (denied !== undefined) return reject(denied);
     server.defragment();
     return reply({ header: makeHeader(server) });
   }
 
-  async function hash(): Promise<Reply<rpc.HashResponseInit>> {
+  async function hash(_req: unknown, meta: grpc.Metadata): Promise<Reply<rpc.HashResponseInit>> {
+    const denied = admin(meta);
+    if (denied !== undefined) return reject(denied);
     return reply({ header: makeHeader(server), hash: server.store.hash() });
   }
 
-  async function hashKV(req: rpc.HashKVRequest): Promise<Reply<rpc.HashKVResponseInit>> {
+  async function hashKV(req: rpc.HashKVRequest, meta: grpc.Metadata): Promise<Reply<rpc.HashKVResponseInit>> {
+    const denied = admin(meta);
+    if (denied !== undefined) return reject(denied);
     const r = server.store.hashKV(req.revision);
     if (!r.ok) return reject(r.error);
     // etcd reports -1 until the first compaction.
@@ -73,6 +89,11 @@ export function maintenanceService(server: EtcdServer, logger: Logger): rpc.Main
   // A consistent copy of the state database, streamed in chunks and followed by its SHA-256,
   // the layout etcd uses so that restore can verify the file.
   const snapshot: grpc.handleServerStreamingCall<rpc.SnapshotRequest, rpc.SnapshotResponseInit> = (call) => {
+    const denied = admin(call.metadata);
+    if (denied !== undefined) {
+      call.destroy(Object.assign(new Error(denied.message), toStatus(denied)));
+      return;
+    }
     const dir = mkdtempSync(join(tmpdir(), 'raftkv-snap-'));
     const path = join(dir, 'snapshot.db');
     try {

@@ -1,9 +1,12 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { canRange } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdServer } from '../server/etcd-server.js';
 import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchResponse } from '../watch/index.js';
 import { fromEvent } from '../wire/responses.js';
+import { ERR } from './errors.js';
+import { tokenOf } from './handler.js';
 import { makeHeader } from './header.js';
 
 function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
@@ -47,7 +50,21 @@ export function watchService(server: EtcdServer, logger: Logger): { handlers: rp
     open.add(stream);
     call.on('drain', () => stream.resume());
     call.on('data', (req: rpc.WatchRequest) => {
-      if (req.create_request !== undefined) stream.create(toCreate(req.create_request));
+      if (req.create_request !== undefined) {
+        // A watcher the user may not read is created and cancelled at once, as etcd answers it.
+        const c = req.create_request;
+        if (canRange(server.auth, tokenOf(call.metadata), c) !== undefined) {
+          call.write({
+            header: makeHeader(server),
+            watch_id: c.watch_id,
+            created: true,
+            canceled: true,
+            cancel_reason: ERR.permissionDenied.message,
+          });
+          return;
+        }
+        stream.create(toCreate(c));
+      }
       else if (req.cancel_request !== undefined) stream.cancel(req.cancel_request.watch_id);
       else if (req.progress_request !== undefined) stream.requestProgress();
     });

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import * as rpc from '../gen/etcdserverpb.js';
 import { ConfChangeContext, InternalRequest } from '../gen/raftkvpb.js';
+import { applyAuthRequest } from '../auth/apply-auth.js';
+import type { AuthStore } from '../auth/auth-store.js';
 import type { MemberStore } from '../cluster/member-store.js';
 import { decodeConfChange } from '../raft/index.js';
 import type { Lessor } from '../lease/lessor.js';
@@ -40,6 +42,7 @@ export class Applier {
     private readonly lessor: Lessor,
     private readonly alarms: Alarms,
     private readonly members: MemberStore,
+    private readonly auth: AuthStore,
   ) {
     db.exec('CREATE TABLE IF NOT EXISTS apply_state (id INTEGER PRIMARY KEY CHECK (id = 0), applied_index INTEGER NOT NULL)');
     db.exec('INSERT OR IGNORE INTO apply_state (id, applied_index) VALUES (0, 0)');
@@ -70,7 +73,7 @@ export class Applier {
         }
         if (entry.data.length === 0) continue; // a leader's empty entry
         const req = InternalRequest.decode(entry.data);
-        applied.push({ id: req.ID, result: this.applyOne(req, events) });
+        applied.push({ id: req.ID, result: this.applyOne(req, entry.index, events) });
       }
       if (last !== this.applied) this.saveApplied.run(last);
     })();
@@ -101,8 +104,10 @@ export class Applier {
     return { id: ctx?.ID ?? 0n, result: ok({ revision, value: { type: 'members' } }) };
   }
 
-  private applyOne(req: InternalRequest, events: MvccEvent[]): ApplyResult {
+  private applyOne(req: InternalRequest, index: number, events: MvccEvent[]): ApplyResult {
     const store = this.store;
+    const a = applyAuthRequest(this.auth, req, index);
+    if (a !== undefined) return a.ok ? ok({ revision: store.currentRevision(), value: { type: 'auth', token: a.value.token } }) : fail(a.error);
     if (req.put !== undefined) {
       const r = store.put(toPut(req.put));
       if (!r.ok) return fail(r.error);

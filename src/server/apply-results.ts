@@ -10,7 +10,9 @@ export type AppliedValue =
   | { type: 'lease_grant'; id: bigint; ttl: number }
   | { type: 'lease_revoke' }
   | { type: 'alarm'; alarms: AlarmEntry[] }
-  | { type: 'members' };
+  | { type: 'members' }
+  /** An auth change; `token` is set for an authenticate entry. */
+  | { type: 'auth'; token: string };
 
 export interface Applied {
   /** The store revision right after this request. */

@@ -1,9 +1,11 @@
+import type { AuthError } from '../auth/errors.js';
 import type { MvccError } from '../mvcc/types.js';
 import type { ProposeError } from './consensus.js';
 
 // Failures the server reports as values. The api layer maps each kind to etcd's gRPC status and message.
 export type ServerError =
   | MvccError
+  | AuthError
   | { kind: 'lease_exists' }
   | { kind: 'lease_ttl_too_large' }
   | { kind: 'request_too_large' }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { AuthStore } from '../auth/auth-store.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { InternalRequestInit } from '../gen/raftkvpb.js';
 import { MemberStore, type Member } from '../cluster/member-store.js';
@@ -56,6 +57,7 @@ export class EtcdServer {
   readonly lessor: Lessor;
   readonly alarms: Alarms;
   readonly members: MemberStore;
+  readonly auth: AuthStore;
   readonly watchHub: WatchHub;
   readonly consensus: RaftConsensus;
   readonly forwarder: LeaderForwarder;
@@ -94,7 +96,8 @@ export class EtcdServer {
     this.store = new MvccStore(this.db, this.lessor);
     this.alarms = new Alarms(this.db);
     this.members = new MemberStore(this.db);
-    this.applier = new Applier(this.db, this.store, this.lessor, this.alarms, this.members);
+    this.auth = new AuthStore(this.db);
+    this.applier = new Applier(this.db, this.store, this.lessor, this.alarms, this.members, this.auth);
     this.appliedWaiters = new AppliedIndexWaiters(this.applier.appliedIndex());
     this.watchHub = new WatchHub(this.store);
     this.sinks.push(this.watchHub);
@@ -293,6 +296,11 @@ export class EtcdServer {
     return r;
   }
 
+  /** Proposes an auth change (an `auth_*` or `authenticate` entry, built by api/auth-service.ts). */
+  authChange(req: InternalRequestInit): Promise<ApplyResult> {
+    return this.propose(req, false);
+  }
+
   /** Proposes a membership change and waits until it is applied here. */
   changeMembership(build: (requestId: bigint) => ConfChange): Promise<ApplyResult> {
     return this.proposer.changeMembership(build);
@@ -348,6 +356,7 @@ export class EtcdServer {
     this.lessor.reload();
     this.alarms.reload();
     this.members.reload();
+    this.auth.reload();
     this.applier.reload();
     this.appliedWaiters.advance(this.applier.appliedIndex());
     this.watchHub.resync();

@@ -1,0 +1,91 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { canAdmin } from '../auth/guard.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
+import { newTokenPrefix } from '../auth/simple-tokens.js';
+import type * as rpc from '../gen/etcdserverpb.js';
+import type { InternalRequestInit } from '../gen/raftkvpb.js';
+import type { EtcdServer } from '../server/etcd-server.js';
+import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { makeHeader } from './header.js';
+
+type Header = { header: rpc.ResponseHeaderInit };
+
+// etcdserverpb.Auth. Changes go through the log (auth/apply-auth.ts applies them); reads are served
+// from this member's auth store after a read barrier. Everything but Authenticate needs the root
+// role once auth is on.
+export function authService(server: EtcdServer, logger: Logger): rpc.AuthHandlers {
+  const auth = server.auth;
+
+  /** Checks admin rights, proposes the change built by `build`, and answers with a header. */
+  function change<Req>(build: (req: Req) => Promise<InternalRequestInit> | InternalRequestInit) {
+    return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Header>> => {
+      const denied = canAdmin(auth, tokenOf(meta));
+      if (denied !== undefined) return reject(denied);
+      const r = await server.authChange(await build(req));
+      if (!r.ok) return reject(r.error);
+      return reply({ header: makeHeader(server, r.value.revision) });
+    });
+  }
+
+  /** Checks admin rights and serves `read` after a read barrier. */
+  function read<Req, Res>(fn: (req: Req) => Reply<Res>) {
+    return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Res & Header>> => {
+      const b = await server.readBarrier();
+      if (!b.ok) return reject(b.error);
+      const denied = canAdmin(auth, tokenOf(meta));
+      if (denied !== undefined) return reject(denied);
+      const r = fn(req);
+      return r.ok ? reply({ ...r.value, header: makeHeader(server) }) : r;
+    });
+  }
+
+  // The password is checked here, against this member's state after a read barrier; the log
+  // entry carries only the name and the token's random part.
+  async function authenticate(req: rpc.AuthenticateRequest): Promise<Reply<rpc.AuthenticateResponseInit>> {
+    const b = await server.readBarrier();
+    if (!b.ok) return reject(b.error);
+    if (!auth.enabled) return reject({ kind: 'auth_not_enabled' });
+    const user = auth.user(req.name);
+    const stored = user?.password.toString() ?? '';
+    if (user === undefined || user.options?.no_password === true || !(await verifyPassword(req.password, stored))) {
+      return reject({ kind: 'auth_failed' });
+    }
+    const r = await server.authChange({ authenticate: { name: req.name, token_prefix: newTokenPrefix() } });
+    if (!r.ok) return reject(r.error);
+    const token = r.value.value.type === 'auth' ? r.value.value.token : '';
+    return reply({ header: makeHeader(server, r.value.revision), token });
+  }
+
+  const hashOf = async (password: string, noPassword: boolean): Promise<string> => (noPassword ? '' : await hashPassword(password));
+
+  return {
+    AuthEnable: change(() => ({ auth_enable: {} })),
+    AuthDisable: change(() => ({ auth_disable: {} })),
+    Authenticate: unary(logger, authenticate),
+    UserAdd: change(async (r: rpc.AuthUserAddRequest) => {
+      const noPassword = r.options?.no_password ?? false;
+      return { auth_user_add: { name: r.name, password: await hashOf(r.password, noPassword), options: { no_password: noPassword } } };
+    }),
+    UserDelete: change((r: rpc.AuthUserDeleteRequest) => ({ auth_user_delete: { name: r.name } })),
+    UserChangePassword: change(async (r: rpc.AuthUserChangePasswordRequest) => ({
+      auth_user_change_password: { name: r.name, password: await hashPassword(r.password) },
+    })),
+    UserGrantRole: change((r: rpc.AuthUserGrantRoleRequest) => ({ auth_user_grant_role: { user: r.user, role: r.role } })),
+    UserRevokeRole: change((r: rpc.AuthUserRevokeRoleRequest) => ({ auth_user_revoke_role: { name: r.name, role: r.role } })),
+    RoleAdd: change((r: rpc.AuthRoleAddRequest) => ({ auth_role_add: { name: r.name } })),
+    RoleDelete: change((r: rpc.AuthRoleDeleteRequest) => ({ auth_role_delete: { role: r.role } })),
+    RoleGrantPermission: change((r: rpc.AuthRoleGrantPermissionRequest) => ({ auth_role_grant_permission: r })),
+    RoleRevokePermission: change((r: rpc.AuthRoleRevokePermissionRequest) => ({ auth_role_revoke_permission: r })),
+    UserGet: read((r: rpc.AuthUserGetRequest): Reply<{ roles: string[] }> => {
+      const u = auth.user(r.name);
+      return u === undefined ? reject({ kind: 'user_not_found' }) : reply({ roles: u.roles });
+    }),
+    UserList: read((): Reply<{ users: string[] }> => reply({ users: auth.userList() })),
+    RoleGet: read((r: rpc.AuthRoleGetRequest): Reply<{ perm: rpc.AuthRoleGetResponseInit['perm'] }> => {
+      const role = auth.role(r.role);
+      return role === undefined ? reject({ kind: 'role_not_found' }) : reply({ perm: role.keyPermission });
+    }),
+    RoleList: read((): Reply<{ roles: string[] }> => reply({ roles: auth.roleList() })),
+  };
+}
