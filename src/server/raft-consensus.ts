@@ -127,25 +127,22 @@ export class RaftConsensus implements Consensus {
   }
 
   propose(data: Uint8Array): ProposeError | undefined {
-    if (this.stopped || this.node === undefined) return { kind: 'stopped' };
-    const err = this.node.propose(data);
-    if (err !== undefined) return toProposeError(err);
-    this.schedule();
-    return undefined;
+    return this.submit((node) => node.propose(data));
   }
 
   proposeConfChange(cc: ConfChange): ProposeError | undefined {
-    if (this.stopped || this.node === undefined) return { kind: 'stopped' };
-    const err = this.node.proposeConfChange(cc);
-    if (err !== undefined) return toProposeError(err);
-    this.schedule();
-    return undefined;
+    return this.submit((node) => node.proposeConfChange(cc));
   }
 
   transferLeader(target: bigint): ProposeError | undefined {
+    if (!this.stopped && !this.isLeader) return { kind: 'not_leader' };
+    return this.submit((node) => node.transferLeader(target));
+  }
+
+  /** Hands one input to the core and schedules the Ready loop for it. */
+  private submit(input: (node: RawNode) => RaftProposeError | undefined): ProposeError | undefined {
     if (this.stopped || this.node === undefined) return { kind: 'stopped' };
-    if (!this.isLeader) return { kind: 'not_leader' };
-    const err = this.node.transferLeader(target);
+    const err = input(this.node);
     if (err !== undefined) return toProposeError(err);
     this.schedule();
     return undefined;

@@ -1,24 +1,13 @@
 import Database from 'better-sqlite3';
+import type { Entry as LogEntry, EntryType, HardState } from '../raft/types.js';
 import { blockFor } from '../util/block-for.js';
 
 // The durable Raft log: entries, hard state and the compaction point, in their own SQLite file.
 // Every save() is one transaction with synchronous=FULL, so it is fsync'd when save() returns:
 // that is the persistence Raft requires before a vote, an append ack or a client reply.
 
-export type EntryType = 'normal' | 'confChange';
-
-export interface LogEntry {
-  index: number;
-  term: number;
-  type: EntryType;
-  data: Uint8Array;
-}
-
-export interface HardState {
-  term: number;
-  vote: bigint;
-  commit: number;
-}
+/** Raft's own entry and hard state types: this log stores exactly what the Raft core hands out. */
+export type { LogEntry, EntryType, HardState };
 
 interface EntryRow {
   idx: number;

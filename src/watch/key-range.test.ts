@@ -6,7 +6,7 @@ describe('keyRangeOf', () => {
   it('maps etcd key/range_end conventions', () => {
     expect(keyRangeOf(b('a'), Buffer.alloc(0))).toEqual({ kind: 'single', key: b('a') });
     expect(keyRangeOf(b('a'), Buffer.from([0]))).toEqual({ kind: 'from', key: b('a') });
-    expect(keyRangeOf(b('a'), b('c'))).toEqual({ kind: 'range', key: b('a'), end: b('c') });
+    expect(keyRangeOf(b('a'), b('c'))).toEqual({ kind: 'between', key: b('a'), end: b('c') });
   });
 
   it('treats an empty key as [0x00], like etcd', () => {

@@ -1,9 +1,8 @@
-// The key set a watcher covers, normalized once from etcd's (key, range_end) pair.
+// The key set a watcher covers, normalized once from etcd's (key, range_end) pair; the range type
+// and its membership test are the MVCC store's.
+import { keyInRange, toKeyRange, type KeyRange } from '../mvcc/keyrange.js';
 
-export type KeyRange =
-  | { kind: 'single'; key: Buffer }
-  | { kind: 'from'; key: Buffer }
-  | { kind: 'range'; key: Buffer; end: Buffer };
+export type { KeyRange };
 
 const ZERO_KEY = Buffer.from([0]);
 
@@ -13,23 +12,12 @@ const ZERO_KEY = Buffer.from([0]);
  * range (key >= range_end), which etcd rejects with "mvcc: watcher range is empty".
  */
 export function keyRangeOf(key: Buffer, rangeEnd: Buffer): KeyRange | null {
-  const k = key.length === 0 ? ZERO_KEY : key;
-  if (rangeEnd.length === 0) return { kind: 'single', key: k };
-  if (rangeEnd.length === 1 && rangeEnd[0] === 0) return { kind: 'from', key: k };
-  if (Buffer.compare(k, rangeEnd) >= 0) return null;
-  return { kind: 'range', key: k, end: rangeEnd };
+  const r = toKeyRange(key.length === 0 ? ZERO_KEY : key, rangeEnd);
+  return r.kind === 'between' && Buffer.compare(r.key, r.end) >= 0 ? null : r;
 }
 
-export function rangeContains(r: KeyRange, key: Buffer): boolean {
-  switch (r.kind) {
-    case 'single':
-      return key.equals(r.key);
-    case 'from':
-      return Buffer.compare(key, r.key) >= 0;
-    case 'range':
-      return Buffer.compare(key, r.key) >= 0 && Buffer.compare(key, r.end) < 0;
-  }
-}
+/** Whether `key` is in the range: the store's own test, so watchers and ranges agree. */
+export const rangeContains = keyInRange;
 
 /** The range back in etcd's (key, rangeEnd) form, as HistorySource expects it. */
 export function rangeEndOf(r: KeyRange): Buffer {
@@ -38,7 +26,7 @@ export function rangeEndOf(r: KeyRange): Buffer {
       return Buffer.alloc(0);
     case 'from':
       return ZERO_KEY;
-    case 'range':
+    case 'between':
       return r.end;
   }
 }
@@ -51,7 +39,7 @@ export function rangeId(r: KeyRange): string {
       return `s:${k}`;
     case 'from':
       return `f:${k}`;
-    case 'range':
+    case 'between':
       return `r:${r.key.length}:${k}${r.end.toString('latin1')}`;
   }
 }
