@@ -50,6 +50,15 @@ const READ_ONLY = new Set<string>([
   rpc.MaintenanceService.HashKV.path,
 ]);
 
+/**
+ * A write may be resent elsewhere only when it provably never left this process: grpc-js failed
+ * to connect at all. A channel that was not ready when the call started proves nothing: it may
+ * connect, deliver the request, and lose the response (the chaos tests caught a Put applied twice).
+ */
+function neverSent(err: EtcdClientError): boolean {
+  return /No connection established|failed to connect|Name resolution failed/i.test(err.details);
+}
+
 export class EtcdClient {
   readonly endpoints: readonly string[];
   private readonly targets: string[];
@@ -80,14 +89,12 @@ export class EtcdClient {
     for (let attempt = 1; ; attempt++) {
       const i = this.current;
       const ch = this.channel(i);
-      // A channel that was not connected cannot have delivered the request.
-      const wasReady = ch.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
       try {
         return await this.callOnce(ch, i, method, req, opts);
       } catch (e) {
         const err = e as EtcdClientError;
         const retry =
-          err.code === grpc.status.UNAVAILABLE && attempt < n && (!wasReady || READ_ONLY.has(method.path));
+          err.code === grpc.status.UNAVAILABLE && attempt < n && (READ_ONLY.has(method.path) || neverSent(err));
         if (!retry) throw err;
         if (this.current === i) this.current = (i + 1) % n;
       }
