@@ -77,11 +77,20 @@ export class Lessor implements LeaseLookup {
     this.deadlines.clear();
   }
 
-  /** Keep-alive: a full TTL from now. Undefined when the lease doesn't exist. */
+  /**
+   * Keep-alive: a full TTL from now. Undefined when the lease doesn't exist, or has already
+   * expired: its revoke is then on its way, and renewing it would promise a TTL the revoke is
+   * about to break (etcd's Renew refuses expired leases the same way).
+   */
   renew(id: bigint): number | undefined {
     const ttl = this.leases.get(id);
     if (ttl === undefined) return undefined;
-    if (this.keepingTime) this.deadlines.set(id, this.now() + ttl * 1000);
+    if (this.keepingTime) {
+      const now = this.now();
+      const deadline = this.deadlines.get(id);
+      if (deadline !== undefined && deadline <= now) return undefined;
+      this.deadlines.set(id, now + ttl * 1000);
+    }
     return ttl;
   }
 

@@ -28,8 +28,16 @@ function started(m: Member): boolean {
 
 /** Voting members that have started must stay a quorum of the voters after the change. */
 function quorumStaysStarted(voters: readonly Member[]): boolean {
-  const startedCount = voters.filter(started).length;
-  return startedCount >= Math.floor(voters.length / 2) + 1;
+  return voters.filter(started).length >= Math.floor(voters.length / 2) + 1;
+}
+
+/**
+ * For an add, etcd makes one exception: a one-member cluster may add a second voter (how a cluster
+ * grows from a restored single member), although the new one has not started yet.
+ */
+function mayAddVoter(votersAfter: readonly Member[]): boolean {
+  if (votersAfter.length === 2 && votersAfter.filter(started).length === 1) return true;
+  return quorumStaysStarted(votersAfter);
 }
 
 // The Cluster service's membership changes, with etcd's safety checks, proposed as Raft conf changes.
@@ -45,7 +53,7 @@ export class MemberAdmin {
     if (existing.some((m) => m.id === id) || s.members.isRemoved(id)) return fail({ kind: 'member_exists' });
     if (isLearner && existing.filter((m) => m.isLearner).length >= MAX_LEARNERS) return fail({ kind: 'too_many_learners' });
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
-    if (!isLearner && !quorumStaysStarted([...existing.filter((m) => !m.isLearner), member])) {
+    if (!isLearner && !mayAddVoter([...existing.filter((m) => !m.isLearner), member])) {
       return fail({ kind: 'not_enough_started_members' });
     }
     const r = await this.propose(isLearner ? 'addLearner' : 'addNode', member);

@@ -44,6 +44,8 @@ export class ChaosNode {
   fsyncDelayMs = 0;
   /** Removed from the membership (and its process gone or going). */
   removed = false;
+  /** A MemberRemove that was not confirmed: it may still be applied (heal() finds out). */
+  removalPending = false;
   /** Set once re-added: the ETCD_* variables the join printed. */
   joinEnv: Record<string, string> | undefined;
   /** We are stopping it: its exit is not a crash. */
@@ -200,7 +202,8 @@ export class ChaosCluster {
   /** Starts a stopped node (same data dir and ports; retried while its old ports linger). */
   async startNode(n: ChaosNode): Promise<void> {
     if (n.running) return;
-    n.expectExit = false;
+    // A member whose removal may have been applied stops by itself once it learns.
+    n.expectExit = n.removalPending;
     this.event(n, 'start', n.fsyncDelayMs > 0 ? `fsync delay ${n.fsyncDelayMs} ms` : undefined);
     await n.proc.restart();
   }
@@ -233,32 +236,27 @@ export class ChaosCluster {
   }
 
   /**
-   * MemberRemove through the other members, confirmed by MemberList (a
-   * timed-out remove may have happened), then the process (which stops by
-   * itself once it learns) is gone and its data dir wiped.
+   * MemberRemove through the leader, confirmed once some other member has
+   * applied it (MemberList is served from each member's own applied state,
+   * so a stale member can list a removed one for a long time). Then the
+   * process (which stops by itself once it learns) is gone and its data dir
+   * wiped. Unconfirmed, the removal may still happen: heal() settles it.
    */
   async removeMember(n: ChaosNode, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const c = this.clientExcept(n);
-    try {
-      n.expectExit = true;
-      for (;;) {
-        const list = await c.memberList({ timeoutMs: 2000 }).catch(() => undefined);
-        if (list !== undefined) {
-          const m = list.members.find((x) => x.peerURLs.includes(n.peerUrl));
-          if (m === undefined) break;
-          await c.unary(rpc.ClusterService.MemberRemove, { ID: m.ID }, { timeoutMs: 3000 }).catch(() => undefined);
-          continue;
-        }
-        if (Date.now() > deadline) {
-          n.expectExit = false;
-          throw new Error(`member remove of ${n.name} not confirmed after ${timeoutMs} ms`);
-        }
-        await sleep(200);
-      }
-    } finally {
-      c.close();
+    // From here on its exit is expected: it stops by itself once it learns.
+    n.expectExit = true;
+    n.removalPending = true;
+    this.event(n, 'member-remove');
+    for (;;) {
+      const lists = await this.memberLists(n);
+      if (lists.some((l) => !listed(l, n))) break;
+      if (Date.now() > deadline) throw new Error(`member remove of ${n.name} not confirmed after ${timeoutMs} ms`);
+      const m = lists.flat().find((x) => x.peerURLs.includes(n.peerUrl));
+      if (m !== undefined) await this.withLeaderClient(n, (c) => c.unary(rpc.ClusterService.MemberRemove, { ID: m.ID }, { timeoutMs: 3000 }));
+      await sleep(300);
     }
+    n.removalPending = false;
     n.removed = true;
     this.event(n, 'member-removed');
     if (n.paused) this.resume(n);
@@ -274,32 +272,30 @@ export class ChaosCluster {
     if (n.running) await this.kill(n);
     rmSync(n.spec.dataDir, { recursive: true, force: true });
     const deadline = Date.now() + timeoutMs;
-    const c = this.clientExcept(n);
     let members: rpc.Member[] | undefined;
     let id: bigint | undefined;
-    try {
-      while (members === undefined) {
-        // A timed-out add may have been applied: look before adding again.
-        const list = await c.memberList({ timeoutMs: 2000 }).catch(() => undefined);
-        const existing = list?.members.find((x) => x.peerURLs.includes(n.peerUrl));
-        if (list !== undefined && existing !== undefined) {
-          members = list.members;
-          id = existing.ID;
+    let lastErr = '';
+    while (members === undefined) {
+      const lists = await this.memberLists(n);
+      // A timed-out add may have been applied: added but never started (no name yet).
+      const pending = lists.find((l) => l.some((m) => m.peerURLs.includes(n.peerUrl) && m.name === ''));
+      if (pending !== undefined) {
+        members = pending;
+        id = pending.find((m) => m.peerURLs.includes(n.peerUrl))?.ID;
+        break;
+      }
+      // Only once some member has applied its removal (a stale one may still list it).
+      if (lists.some((l) => !listed(l, n))) {
+        const r = await this.withLeaderClient(n, (c) => c.unary(rpc.ClusterService.MemberAdd, { peerURLs: [n.peerUrl], isLearner: false }, { timeoutMs: 3000 }));
+        if (typeof r === 'string') lastErr = r;
+        else if (r.member !== undefined) {
+          members = r.members;
+          id = r.member.ID;
           break;
         }
-        if (list !== undefined) {
-          const r = await c.unary(rpc.ClusterService.MemberAdd, { peerURLs: [n.peerUrl], isLearner: false }, { timeoutMs: 3000 }).catch(() => undefined);
-          if (r?.member !== undefined) {
-            members = r.members;
-            id = r.member.ID;
-            break;
-          }
-        }
-        if (Date.now() > deadline) throw new Error(`member add of ${n.name} failed for ${timeoutMs} ms`);
-        await sleep(200);
       }
-    } finally {
-      c.close();
+      if (Date.now() > deadline) throw new Error(`member add of ${n.name} failed for ${timeoutMs} ms${lastErr !== '' ? `: ${lastErr}` : ''}`);
+      await sleep(300);
     }
     // What `etcdctl member add` prints.
     const initial = members.flatMap((m) => m.peerURLs.map((u) => `${m.ID === id ? n.name : m.name}=${u}`));
@@ -316,14 +312,92 @@ export class ChaosCluster {
     await this.startNode(n);
   }
 
-  /** Undoes every fault: links pass, nodes resumed, re-added, restarted with a normal disk; then healthy. */
+  /**
+   * Undoes every fault: links pass, nodes resumed, restarted with a normal
+   * disk, started; then membership: an unconfirmed removal settled, removed
+   * members re-added (one a timed-out add already put in the list first,
+   * since the others may need its vote). Then healthy.
+   */
   async heal(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     this.mesh.healAll();
     for (const n of this.nodes) this.resume(n);
-    for (const n of this.nodes) if (n.removed) await this.addMember(n);
-    for (const n of this.nodes) if (n.fsyncDelayMs > 0) await this.restartWithFsyncDelay(n, 0);
-    await Promise.all(this.nodes.filter((n) => !n.running).map((n) => this.startNode(n)));
-    await this.waitHealthy(timeoutMs);
+    const members = (): ChaosNode[] => this.nodes.filter((n) => !n.removed && !n.removalPending);
+    for (const n of members()) if (n.fsyncDelayMs > 0) await this.restartWithFsyncDelay(n, 0);
+    await Promise.all(members().filter((n) => !n.running).map((n) => this.startNode(n)));
+    for (const n of this.nodes.filter((x) => x.removalPending)) await this.settleRemoval(n, deadline);
+    while (this.nodes.some((n) => n.removed)) {
+      const removed = this.nodes.filter((n) => n.removed);
+      const lists = (await Promise.all(removed.map((n) => this.memberLists(n)))).flat(2);
+      const pendingAdd = (n: ChaosNode): boolean => lists.some((m) => m.peerURLs.includes(n.peerUrl) && m.name === '');
+      try {
+        for (const n of [...removed.filter(pendingAdd), ...removed.filter((x) => !pendingAdd(x))]) {
+          await this.addMember(n, Math.max(1000, Math.min(20_000, deadline - Date.now())));
+        }
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
+    await this.waitHealthy(Math.max(5000, deadline - Date.now()));
+  }
+
+  /** After an unconfirmed MemberRemove: removed after all (then wiped) or still a member (then started). */
+  private async settleRemoval(n: ChaosNode, deadline: number): Promise<void> {
+    let agreed = 0;
+    for (;;) {
+      const lists = await this.memberLists(n);
+      if (lists.some((l) => !listed(l, n))) {
+        n.removalPending = false;
+        n.removed = true;
+        this.event(n, 'member-removed', 'late');
+        if (n.running) await this.kill(n);
+        rmSync(n.spec.dataDir, { recursive: true, force: true });
+        return;
+      }
+      // Still listed by every member, twice a second apart with a leader: the removal did not happen.
+      agreed = lists.length > 0 && (await this.leader()) !== undefined ? agreed + 1 : 0;
+      if (agreed >= 2) {
+        n.removalPending = false;
+        n.expectExit = false;
+        if (!n.running) await this.startNode(n);
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`cannot tell whether ${n.name} is still a member`);
+      await sleep(agreed > 0 ? 1000 : 300);
+    }
+  }
+
+  /** Each other member's own (applied) member list; members that do not answer are left out. */
+  private async memberLists(except: ChaosNode): Promise<rpc.Member[][]> {
+    const others = this.nodes.filter((x) => x !== except && x.up);
+    const lists = await Promise.all(
+      others.map(async (x) => {
+        const c = new EtcdClient([x.endpoint], { timeoutMs: 2000 });
+        try {
+          return (await c.memberList()).members;
+        } catch {
+          return undefined;
+        } finally {
+          c.close();
+        }
+      }),
+    );
+    return lists.filter((l): l is rpc.Member[] => l !== undefined);
+  }
+
+  /** Runs a membership call on the leader (or any other member); returns the error text on failure. */
+  private async withLeaderClient<T>(except: ChaosNode, call: (c: EtcdClient) => Promise<T>): Promise<T | string> {
+    const leader = await this.leader();
+    const target = leader !== undefined && leader !== except ? leader : this.nodes.find((x) => x !== except && x.up);
+    if (target === undefined) return 'no member is up';
+    const c = new EtcdClient([target.endpoint], { timeoutMs: 3000 });
+    try {
+      return await call(c);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    } finally {
+      c.close();
+    }
   }
 
   /** SIGKILLs every process and closes the proxies (also after a failure). */
@@ -331,11 +405,6 @@ export class ChaosCluster {
     for (const n of this.nodes) n.expectExit = true;
     await Promise.all(this.nodes.map((n) => (n.proc.running ? n.proc.kill('SIGKILL') : undefined)));
     await this.mesh?.close();
-  }
-
-  private clientExcept(n: ChaosNode): EtcdClient {
-    const others = this.nodes.filter((x) => x !== n && x.up);
-    return new EtcdClient((others.length > 0 ? others : this.nodes.filter((x) => x !== n)).map((x) => x.endpoint), { timeoutMs: 3000 });
   }
 
   private args(n: ChaosNode): string[] {
@@ -374,6 +443,10 @@ export class ChaosCluster {
   private event(n: ChaosNode, event: string, detail?: string): void {
     this.o.onEvent?.({ atMs: this.o.clock.now(), node: n.name, event, ...(detail !== undefined ? { detail } : {}) });
   }
+}
+
+function listed(list: readonly rpc.Member[], n: ChaosNode): boolean {
+  return list.some((m) => m.peerURLs.includes(n.peerUrl));
 }
 
 /** The server is a process group leader (spawned detached): signal the group. */

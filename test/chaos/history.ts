@@ -228,7 +228,7 @@ export interface ChaosHistory {
   watches?: WatchObservation[];
   locks?: LockSection[];
   leases?: LeaseRecord[];
-  /** Lease deadline parameters; see checkers/leases.ts. */
-  leaseParams?: { electionTimeoutMs: number; slackMs: number };
+  /** Lease deadline parameters; see checkers/leases.ts. leaderChangesMs: when leaders were elected, if known. */
+  leaseParams?: { electionTimeoutMs: number; slackMs: number; leaderChangesMs?: number[] };
   final?: FinalState;
 }

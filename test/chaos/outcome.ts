@@ -17,9 +17,14 @@ const DEFINITE = new Set<grpc.status>([
 // request never left the client.
 const NEVER_SENT = /^No connection established/;
 
+/** The call failed before the request was sent (no connection to the member). */
+export function neverSent(e: unknown): boolean {
+  return e instanceof EtcdClientError && e.code === grpc.status.UNAVAILABLE && NEVER_SENT.test(e.details);
+}
+
 export function classify(e: unknown): { outcome: Exclude<Outcome, 'ok'>; error: string } {
   if (e instanceof EtcdClientError) {
-    const definite = DEFINITE.has(e.code) || (e.code === grpc.status.UNAVAILABLE && NEVER_SENT.test(e.details));
+    const definite = DEFINITE.has(e.code) || neverSent(e);
     return { outcome: definite ? 'fail' : 'info', error: `${e.codeName}: ${e.details}` };
   }
   return { outcome: 'info', error: e instanceof Error ? e.message : String(e) };

@@ -2,7 +2,7 @@
 //                  [--nodes 3|5] [--seed N] [--bug local-reads|ack-before-persist|watch-reorder] [--out DIR]
 // Prints the history file and each checker's verdict; exits 1 on any violation.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parseNemeses, type NemesisKind } from './nemesis/index.js';
+import { parseNemeses } from './nemesis/index.js';
 import { runChaos } from './runner.js';
 
 function int(name: string, min: number, max: number): (v: string) => number {
@@ -16,7 +16,7 @@ function int(name: string, min: number, max: number): (v: string) => number {
 const program = new Command('chaos')
   .description('Jepsen-style fault injection against a local raftkv cluster')
   .addOption(new Option('--time <seconds>', 'how long faults are injected').argParser(int('--time', 1, 86_400)).default(20))
-  .addOption(new Option('--nemesis <kinds>', 'kill,pause,partition,membership,slow-disk | all | none').default('all'))
+  .addOption(new Option('--nemesis <kinds>', 'kill,pause,partition,membership,slow-disk (each optionally kind:variant, e.g. kill:all) | all | none').default('all'))
   .addOption(new Option('--nodes <n>', 'cluster size').argParser(int('--nodes', 3, 5)).default(3))
   .addOption(new Option('--seed <n>', 'replays the same nemesis schedule and workload choices (default: random)').argParser(int('--seed', 0, 2 ** 32 - 1)))
   .addOption(new Option('--bug <names>', 'start every node with --test-bug <names> (comma list)'))
@@ -27,9 +27,8 @@ const program = new Command('chaos')
 
 const o = program.opts<{ time: number; nemesis: string; nodes: number; seed?: number; bug?: string; out?: string; clients?: number; keepData?: boolean }>();
 if (o.nodes !== 3 && o.nodes !== 5) program.error('--nodes must be 3 or 5');
-let nemeses: NemesisKind[] = [];
 try {
-  nemeses = parseNemeses(o.nemesis);
+  parseNemeses(o.nemesis);
 } catch (e) {
   program.error((e as Error).message);
 }
@@ -37,7 +36,7 @@ const seed = o.seed ?? Math.floor(Math.random() * 2 ** 31);
 
 const res = await runChaos({
   timeSec: o.time,
-  nemeses,
+  nemesis: o.nemesis,
   nodes: o.nodes,
   seed,
   bugs: o.bug !== undefined ? o.bug.split(',').map((s) => s.trim()).filter((s) => s !== '') : [],

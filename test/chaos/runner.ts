@@ -9,29 +9,38 @@ import { ChaosCluster, type ClusterEvent } from './chaos-cluster.js';
 import { runCheckers, type Verdict } from './checks.js';
 import { Clock, sleep } from './clock.js';
 import type { ChaosHistory, FinalState } from './history.js';
-import { NEMESES, runSchedule, type NemesisKind, type NemesisLogEntry } from './nemesis/index.js';
+import { describeNemeses, parseNemeses, runSchedule, type NemesisLogEntry, type NemesisSpec } from './nemesis/index.js';
 import { Rng } from './rng.js';
+import { leaderElections } from './node-logs.js';
 import { readFinalState } from './workload/final-state.js';
 import { runLeases } from './workload/leases.js';
 import { runLocks } from './workload/locks.js';
 import { Recorder } from './workload/recorder.js';
 import { runRegisters } from './workload/registers.js';
+import { runSets } from './workload/sets.js';
 import type { WorkloadContext } from './workload/types.js';
 import { WatchWorkload } from './workload/watches.js';
 
 export interface ChaosOptions {
   timeSec: number;
-  nemeses: NemesisKind[];
+  /** "kill,partition:isolate-leader" (kind or kind:variant), "all" or "none". */
+  nemesis: NemesisSpec;
   nodes: number;
   seed: number;
   bugs?: string[];
+  /** Appended to every node's flags (e.g. a slow disk everywhere: --test-fsync-delay-ms 20). */
+  extraFlags?: string[];
   /** Where the history (and, on failure, the logs) go; default a new dir under os.tmpdir(). */
   outDir?: string;
   /** Workload sizes. */
   clients?: number;
   keys?: number;
+  /** Register clients move on to fresh keys this often (short per-key histories). */
+  keyGenerationMs?: number;
   watchers?: number;
   lockHolders?: number;
+  /** Writers of unique, never-overwritten keys. */
+  setWriters?: number;
   leaseWorkers?: number;
   /** Client per-call deadline (indeterminate beyond it). */
   opTimeoutMs?: number;
@@ -72,10 +81,14 @@ export interface ChaosResult {
 
 export const PREFIX = '/chaos/';
 export const ELECTION_TIMEOUT_MS = 1000;
+/** The lessor checks expiry every 500 ms, then the revoke is proposed, committed (a slow disk, a slow network) and applied. */
+export const LEASE_SLACK_MS = 2000;
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const log = opts.log ?? ((): void => undefined);
+  const nemeses = parseNemeses(opts.nemesis);
   const clock = new Clock();
+  const epochMs = Date.now() - clock.now();
   const rng = new Rng(opts.seed);
   const outDir = opts.outDir ?? mkdtempSync(path.join(os.tmpdir(), `raftkv-chaos-seed${opts.seed}-`));
   mkdirSync(outDir, { recursive: true });
@@ -91,6 +104,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     clock,
     rng: rng.fork('cluster'),
     bugs: opts.bugs ?? [],
+    extraFlags: opts.extraFlags ?? [],
     onEvent: (e) => clusterEvents.push(e),
   });
   const recorder = new Recorder();
@@ -101,7 +115,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   let load: Promise<unknown> | undefined;
 
   try {
-    log(`[chaos] seed ${opts.seed}, ${opts.nodes} nodes, nemesis ${opts.nemeses.join(',') || 'none'}, ${opts.timeSec}s${opts.bugs?.length ? `, bug ${opts.bugs.join(',')}` : ''}`);
+    log(`[chaos] seed ${opts.seed}, ${opts.nodes} nodes, nemesis ${describeNemeses(nemeses)}, ${opts.timeSec}s${opts.bugs?.length ? `, bug ${opts.bugs.join(',')}` : ''}`);
     await cluster.start();
     log(`[chaos ${at()}] cluster up: ${cluster.endpoints.join(' ')}`);
     const startRevision = (await baselineRevision(cluster.endpoints)) + 1;
@@ -118,14 +132,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     watches = new WatchWorkload(ctx, { watchers: opts.watchers ?? 3, startRevision });
     watches.start();
     load = Promise.all([
-      runRegisters(ctx, { clients: opts.clients ?? 2 * opts.nodes + 2, keys: opts.keys ?? 5, thinkMs: 20 }),
+      runRegisters(ctx, { clients: opts.clients ?? 2 * opts.nodes + 2, keys: opts.keys ?? 5, generationMs: opts.keyGenerationMs ?? 10_000, thinkMs: 20 }),
       runLocks(ctx, { holders: opts.lockHolders ?? 3, locks: 1, ttlSeconds: 2, acquireTimeoutMs: 8000 }),
       runLeases(ctx, { workers: opts.leaseWorkers ?? 2, ttlSeconds: [2, 3], observeSlackMs: 6000 }),
+      runSets(ctx, { clients: opts.setWriters ?? 2, thinkMs: 60 }),
     ]);
 
     episodes = await runSchedule({
       cluster,
-      nemeses: opts.nemeses.map((k) => NEMESES[k]),
+      nemeses,
       rng: rng.fork('nemesis'),
       clock,
       untilMs: clock.now() + opts.timeSec * 1000,
@@ -176,15 +191,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     meta: {
       seed: opts.seed,
       nodes: opts.nodes,
-      nemeses: opts.nemeses,
+      nemesis: describeNemeses(nemeses),
       bugs: opts.bugs ?? [],
+      extraFlags: opts.extraFlags ?? [],
       timeSec: opts.timeSec,
-      startedAt: new Date(Date.now() - clock.now()).toISOString(),
+      startedAt: new Date(epochMs).toISOString(),
       nemesisLog,
       clusterEvents,
       problems,
     },
-    leaseParams: { electionTimeoutMs: ELECTION_TIMEOUT_MS, slackMs: 1000 },
+    leaseParams: {
+      electionTimeoutMs: ELECTION_TIMEOUT_MS,
+      slackMs: LEASE_SLACK_MS,
+      leaderChangesMs: leaderElections(cluster.nodes.map((n) => n.logFile), epochMs),
+    },
     ...(final !== undefined ? { final } : {}),
   });
   const historyPath = path.join(outDir, 'history.json');

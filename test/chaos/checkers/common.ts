@@ -32,12 +32,15 @@ export class ErrorList {
   }
 }
 
-/** A revision string as a number; revisions stay far below 2^53 in any test. */
-export function rev(r: Rev | undefined): number | undefined {
-  if (r === undefined) return undefined;
+/**
+ * A revision string as a number, or undefined when absent, malformed or 0:
+ * no response carries revision 0, so it marks a missing header. (Revisions
+ * stay far below 2^53 in any test.)
+ */
+export function revOf(r: Rev | undefined): number | undefined {
+  if (r === undefined || !/^\d+$/.test(r)) return undefined;
   const n = Number(r);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`bad revision ${JSON.stringify(r)}`);
-  return n;
+  return n > 0 && Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function q(v: string | null | undefined): string {

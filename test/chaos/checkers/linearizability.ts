@@ -8,6 +8,7 @@
 import type { KvOp } from '../history.js';
 import { type CheckResult, describeOp, ErrorList, q, type Validity } from './common.js';
 import { compileKey, type CompiledKey, type InitialRegister } from './register-model.js';
+import { precheckRevisions } from './register-precheck.js';
 import { wglSearch, type WglStuck } from './wgl.js';
 
 export interface LinearizabilityOptions {
@@ -41,9 +42,9 @@ export interface LinearizabilityStats {
 }
 
 export const LINEARIZABILITY_DEFAULTS = {
-  maxStepsPerKey: 50_000_000,
-  maxCacheEntriesPerKey: 3_000_000,
-  timeLimitMs: 300_000,
+  maxStepsPerKey: 10_000_000,
+  maxCacheEntriesPerKey: 2_000_000,
+  timeLimitMs: 120_000,
 } as const;
 
 export function checkLinearizability(ops: readonly KvOp[], opts: LinearizabilityOptions = {}): CheckResult<LinearizabilityStats, Validity> {
@@ -83,6 +84,13 @@ export function checkLinearizability(ops: readonly KvOp[], opts: Linearizability
     stats.droppedInfoUnobserved += c.droppedInfoUnobserved;
     for (const m of c.malformed) errors.add(`malformed: ${m}`);
     if (c.malformed.length) malformed = true;
+    // A stale read shown by revisions alone needs no search.
+    const pre = opts.useRevisions === false ? [] : precheckRevisions(key, g.ops, g.positions);
+    if (pre.length > 0) {
+      stats.invalidKeys.push(key);
+      for (const m of pre) errors.add(m);
+      continue;
+    }
     const res = wglSearch(c.model, {
       maxSteps: opts.maxStepsPerKey ?? LINEARIZABILITY_DEFAULTS.maxStepsPerKey,
       maxCacheEntries: opts.maxCacheEntriesPerKey ?? LINEARIZABILITY_DEFAULTS.maxCacheEntriesPerKey,
@@ -131,6 +139,9 @@ function explain(key: string, c: CompiledKey, stuck: WglStuck): string {
     `${head} At most ${stuck.linearizedOk} of ${c.model.okCount} completed ops could be linearized; ` +
     `then ${d(stuck.op)} could not be placed before its completion; register states reached there: ` +
     `${states.join('; ')}.` +
+    (stuck.nextInOrder >= 0 && stuck.nextInOrder !== stuck.op
+      ? ` The op with the lowest revision not yet linearized, which had to come next, is ${d(stuck.nextInOrder)}.`
+      : '') +
     (concurrent.length ? ` Concurrent with it: ${concurrent.join('; ')}.` : '')
   );
 }

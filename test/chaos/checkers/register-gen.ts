@@ -34,6 +34,8 @@ export interface GenOptions {
   casFailAsOk?: boolean;
   /** Draw written values from this many (default: every value unique). */
   values?: number;
+  /** Fraction of cas ops comparing mod_revision instead of value (default 0.5). */
+  pCasRev?: number;
 }
 
 export function generateRegisterHistory(o: GenOptions): KvOp[] {
@@ -68,7 +70,10 @@ export function generateRegisterHistory(o: GenOptions): KvOp[] {
     } else if (x < pWrite + pCas) {
       const r = recent.get(key) ?? [];
       const expected = r.length && rand() < 0.9 ? r[Math.floor(rand() * r.length)]! : null;
-      op = { ...base, type: 'cas', expected, value: fresh() };
+      op =
+        rand() < (o.pCasRev ?? 0.5)
+          ? { ...base, type: 'cas', compare: 'mod_revision', expectedModRevision: String(Math.floor(rand() * 4)), value: fresh() }
+          : { ...base, type: 'cas', expected, value: fresh() };
     } else if (x < pWrite + pCas + pDelete) {
       op = { ...base, type: 'delete' };
     } else {
@@ -86,6 +91,12 @@ export function generateRegisterHistory(o: GenOptions): KvOp[] {
   let revision = 1;
   for (const { op } of effects) {
     const cur = store.get(op.key);
+    // A mod_revision compare usually names the current revision (as a client
+    // that just read the key would), sometimes a stale or absent one.
+    if (op.type === 'cas' && op.compare === 'mod_revision') {
+      const x = rand();
+      op.expectedModRevision = String(x < 0.6 ? (cur?.mod ?? 0) : x < 0.8 ? 0 : Math.max(1, revision - Math.floor(rand() * 3)));
+    }
     const ok = op.outcome === 'ok';
     switch (op.type) {
       case 'read':
@@ -98,7 +109,7 @@ export function generateRegisterHistory(o: GenOptions): KvOp[] {
         if (ok) op.revision = String(revision);
         break;
       case 'cas':
-        if ((cur?.value ?? null) === op.expected) {
+        if (op.compare === 'mod_revision' ? String(cur?.mod ?? 0) === op.expectedModRevision : (cur?.value ?? null) === op.expected) {
           store.set(op.key, { value: op.value, mod: ++revision });
           if (ok) op.revision = String(revision);
         } else if (ok) {

@@ -1,15 +1,18 @@
 // One etcd key as a register, compiled for the WGL search (wgl.ts).
 //
-// State: [value id (0 = absent), mod_revision (0 = absent or unknown),
-// floor]. The floor is the highest revision linearized so far: etcd's
-// revisions are its linearization order, so a mutation linearized next must
-// commit at a revision above the floor, and a read must be served at a header
-// revision at or above it. The floor is the max over the linearized set, so
-// it stays out of the cache key. An indeterminate mutation's revision is
-// unknown: it leaves the floor alone and the mod_revision unknown until a read
-// binds it.
+// State: [value id (0 = absent), mod_revision, floor]. The floor is the
+// highest revision linearized so far: etcd's revisions are its linearization
+// order, so a mutation linearized next must commit at a revision above the
+// floor, and a read must be served at a header revision at or above it. The
+// floor is the max over the linearized set, so it stays out of the cache key.
+// The mod_revision is 0 when the key is absent or the revision unknown: an
+// indeterminate mutation (or one recorded without its revision) leaves the
+// floor alone and its revision unknown until a read binds it. (That its
+// revision exceeds the floor of its time is not modeled: ordering
+// observations greedily relies on it. register-precheck.ts covers the
+// common case, a read whose mod_revision predates a known mutation.)
 import type { KvOp, Rev } from '../history.js';
-import { rev } from './common.js';
+import { revOf as parseRev } from './common.js';
 import type { StepResult, WglModel } from './wgl.js';
 
 const READ = 0;
@@ -64,8 +67,12 @@ export class RegisterModel implements WglModel {
     private readonly modRev: Float64Array,
     /** delete: -1 unknown. */
     private readonly deleted: Int8Array,
-    private readonly lonely: Uint8Array,
+    /** The value an op requires to see (-1: none), and the value an indeterminate mutation leaves. */
+    private readonly obsVal: Int32Array,
+    private readonly resVal: Int32Array,
     private readonly flexible: Uint8Array,
+    /** read / mod_revision cas: the revision is a known mutation's of this key. */
+    private readonly pinned: Uint8Array,
     readonly symmetry: Int32Array,
     readonly invokeMs: Float64Array,
     readonly completeMs: Float64Array,
@@ -97,14 +104,36 @@ export class RegisterModel implements WglModel {
     return s[0] + ',' + s[1];
   }
 
-  needsFollower(i: number): boolean {
-    return this.lonely[i] === 1;
+  private cand: readonly number[] = [];
+  private windowDone = false;
+  private windowFlexible = 0;
+  private readonly windowObs = new Map<number, number>();
+
+  window(cand: readonly number[]): void {
+    this.cand = cand;
+    this.windowDone = false;
   }
 
+  hasFollower(i: number): boolean {
+    if (!this.windowDone) {
+      // Computed only when an indeterminate op is tried.
+      this.windowDone = true;
+      this.windowFlexible = 0;
+      this.windowObs.clear();
+      for (const j of this.cand) {
+        if (this.flexible[j]) this.windowFlexible++;
+        else if (this.obsVal[j] >= 0) this.windowObs.set(this.obsVal[j], (this.windowObs.get(this.obsVal[j]) ?? 0) + 1);
+      }
+    }
+    if (this.windowFlexible > this.flexible[i]) return true;
+    const self = !this.flexible[i] && this.obsVal[i] === this.resVal[i] ? 1 : 0;
+    return (this.windowObs.get(this.resVal[i]) ?? 0) > self;
+  }
+
+  // Legal right after an indeterminate mutation are only ops that observe
+  // its value, flexible ones, and blind overwrites (which would erase it).
   mayFollowInfo(prev: number, i: number): boolean {
-    if (this.lonely[prev]) return this.flexible[i] === 1;
-    // Not a blind overwrite, which would erase prev's effect.
-    return this.kind[i] !== WRITE && !(i >= this.okCount && this.kind[i] === DELETE);
+    return this.flexible[i] === 1 || (this.obsVal[i] >= 0 && this.obsVal[i] === this.resVal[prev]);
   }
 
   /** Ok ops that never change the state: reads, compares that failed, deletes of nothing. */
@@ -117,6 +146,10 @@ export class RegisterModel implements WglModel {
     this.linearized[i] = linearized ? 1 : 0;
     const p = this.keyPos[i];
     if (!linearized && p >= 0 && p < this.minPos) this.minPos = p;
+  }
+
+  nextInOrder(): number {
+    return this.minKey() === Infinity ? -1 : this.byKey[this.minPos];
   }
 
   // Ops with known revisions must be linearized in revision order: after one
@@ -140,7 +173,7 @@ export class RegisterModel implements WglModel {
         case CAS_VALUE:
           return v === e ? mutate(out, this.val[i], -1, f) : 0;
         case CAS_REV:
-          return revMayMatch(v, r, e) ? mutate(out, this.val[i], -1, f) : 0;
+          return revMayMatch(v, r, e, this.pinned[i]) ? mutate(out, this.val[i], -1, f) : 0;
         default:
           return mutate(out, 0, -1, f);
       }
@@ -152,8 +185,9 @@ export class RegisterModel implements WglModel {
         if (v !== this.val[i]) return 0;
         const mr = this.modRev[i];
         if (v === 0 || mr < 0) return observe(out, v, r, R, f);
-        if (r !== 0 && r !== mr) return 0;
-        return observe(out, v, mr, R, f, r !== mr); // may bind an unknown mod_revision
+        if (r > 0) return r === mr ? observe(out, v, r, R, f) : 0;
+        // Binds the unknown mod_revision, unless mr is a known mutation's.
+        return this.pinned[i] ? 0 : observe(out, v, mr, R, f, true);
       }
       case WRITE:
         return mutate(out, this.val[i], R, f);
@@ -161,7 +195,7 @@ export class RegisterModel implements WglModel {
         if (this.succeeded[i]) return v === e ? mutate(out, this.val[i], R, f) : 0;
         return v !== e ? observe(out, v, r, R, f) : 0;
       case CAS_REV:
-        if (this.succeeded[i]) return revMayMatch(v, r, e) ? mutate(out, this.val[i], R, f) : 0;
+        if (this.succeeded[i]) return revMayMatch(v, r, e, this.pinned[i]) ? mutate(out, this.val[i], R, f) : 0;
         // An unknown mod_revision may or may not have matched.
         return !(e === 0 ? v === 0 : v !== 0 && r === e) ? observe(out, v, r, R, f) : 0;
       default: {
@@ -201,9 +235,13 @@ function observe(out: Float64Array, v: number, r: number, R: number, f: number, 
   return bound ? 1 : 2;
 }
 
-/** mod_revision == e may hold; e = 0 means "absent"; r = 0 with a value means unknown. */
-function revMayMatch(v: number, r: number, e: number): boolean {
-  return e === 0 ? v === 0 : v !== 0 && (r === e || r === 0);
+/**
+ * mod_revision == e may hold; e = 0 means "absent". An unknown mod_revision
+ * (r = 0) may be e unless e is pinned: the revision of a known mutation of
+ * this key, which is not the one that left the state.
+ */
+function revMayMatch(v: number, r: number, e: number, pinned: number): boolean {
+  return e === 0 ? v === 0 : v !== 0 && (r === e || (r === 0 && !pinned));
 }
 
 /** Compiles one key's ops (any order) into a register model. */
@@ -224,14 +262,7 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
     }
     return id;
   };
-  const revOf = (r: Rev | undefined): number => {
-    if (!useRevs) return -1;
-    try {
-      return rev(r) ?? -1;
-    } catch {
-      return -1;
-    }
-  };
+  const revOf = (r: Rev | undefined): number => (useRevs ? (parseRev(r) ?? -1) : -1);
 
   // Keep ok ops and indeterminate mutations; a failed op did nothing and an
   // indeterminate read observed nothing.
@@ -253,31 +284,44 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
     for (const r of [op.revision, op.type === 'read' ? op.modRevision : undefined, op.type === 'cas' ? op.expectedModRevision : undefined]) {
       if (r !== undefined && !/^\d+$/.test(r)) return void malformed.push(`${where}: bad revision ${JSON.stringify(r)}`);
     }
-    if (op.type === 'read' && op.outcome === 'ok' && useRevs && op.modRevision !== undefined && op.revision !== undefined && Number(op.modRevision) > Number(op.revision)) {
+    if (op.type === 'read' && op.outcome === 'ok' && revOf(op.revision) > 0 && revOf(op.modRevision) > revOf(op.revision)) {
       return void malformed.push(`${where}: mod_revision ${op.modRevision} above header revision ${op.revision}`);
     }
     kept.push(j);
   });
 
-  // An indeterminate mutation whose resulting value no op observes is
-  // "lonely": right after it, the only ops that can tell it happened are
-  // flexible ones (a failed compare, a delete of whatever is there, any
-  // mod_revision compare); anything else is either illegal or a blind
-  // overwrite. Without flexible ops it can be dropped outright; otherwise the
-  // search only lets a flexible op follow it.
+  // Revisions of this key's known mutations. A compare on or a read of one of
+  // them can only match the state that mutation left (revisions are unique).
+  const knownRevs = new Set<number>();
+  for (const j of kept) {
+    const op = ops[j]!;
+    const R = op.outcome === 'ok' ? revOf(op.revision) : -1;
+    if (R > 0 && (op.type === 'write' || (op.type === 'cas' && op.succeeded !== false) || (op.type === 'delete' && op.deleted === 1))) knownRevs.add(R);
+  }
+  const isPinned = (op: KvOp): boolean => {
+    const r = op.type === 'read' ? revOf(op.modRevision) : op.type === 'cas' && op.compare === 'mod_revision' ? revOf(op.expectedModRevision) : -1;
+    return r > 0 && knownRevs.has(r);
+  };
+
+  // Right after an indeterminate mutation, only an op that observes its value
+  // or a flexible one (a failed compare, a delete of whatever is there, a
+  // compare on an unknown mod_revision) can tell it happened; anything else
+  // is illegal or a blind overwrite. One whose value nothing observes is
+  // "lonely": without flexible ops it can be dropped outright.
   const observed = new Set<number>();
   let anyFlexible = false;
   const isFlexible = (op: KvOp): boolean =>
-    (op.type === 'cas' && (op.compare === 'mod_revision' || (op.outcome === 'ok' && op.succeeded === false))) ||
+    (op.type === 'cas' && op.outcome === 'ok' && op.succeeded === false) ||
+    (op.type === 'cas' && op.compare === 'mod_revision' && !isPinned(op)) ||
     (op.type === 'delete' && op.outcome === 'ok' && op.deleted !== 0);
   for (const j of kept) {
     const op = ops[j]!;
     if (isFlexible(op)) anyFlexible = true;
     else if (op.type === 'read') observed.add(idOf(op.value));
-    else if (op.type === 'cas') observed.add(idOf(op.expected));
+    else if (op.type === 'cas' && op.compare !== 'mod_revision') observed.add(idOf(op.expected));
     else if (op.type === 'delete' && op.outcome === 'ok') observed.add(0);
   }
-  // Values some ok cas failed to find: these distinguish lonely writes.
+  // Values some ok cas failed to find: these tell lonely writes apart.
   const failedExpect = new Set<number>();
   for (const j of kept) {
     const op = ops[j]!;
@@ -308,16 +352,35 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
   const deleted = new Int8Array(n).fill(-1);
   const invokeMs = new Float64Array(n);
   const completeMs = new Float64Array(n);
-  const lonely = new Uint8Array(n);
+  // Indeterminate ops with the same effect are interchangeable (once called,
+  // they stay available forever). A value nothing observes or fails to
+  // compare against is indistinguishable from any other such value.
+  const classes = new Map<string, number>();
+  const classOf = (op: KvOp): number => {
+    const res = resultOf(op);
+    const v = observed.has(res) || failedExpect.has(res) ? String(res) : '*';
+    const c =
+      op.type === 'delete' ? 'd' : op.type === 'write' ? `w${v}` : op.type !== 'cas' ? '' : op.compare === 'mod_revision' ? `r${op.expectedModRevision}:${v}` : `c${idOf(op.expected)}:${v}`;
+    let id = classes.get(c);
+    if (id === undefined) classes.set(c, (id = classes.size));
+    return id;
+  };
+  const obsVal = new Int32Array(n).fill(-1);
+  const resVal = new Int32Array(n).fill(-1);
   const flexible = new Uint8Array(n);
+  const pinned = new Uint8Array(n);
   const symmetry = new Int32Array(n).fill(-1);
   order.forEach((j, i) => {
     const op = ops[j]!;
     flexible[i] = isFlexible(op) ? 1 : 0;
-    lonely[i] = op.outcome === 'info' && !observed.has(resultOf(op)) ? 1 : 0;
-    // Lonely plain writes are interchangeable: nothing that may follow one
-    // (see mayFollowInfo) tells their values apart.
-    if (lonely[i] && op.type === 'write' && !failedExpect.has(idOf(op.value))) symmetry[i] = 0;
+    pinned[i] = isPinned(op) ? 1 : 0;
+    if (!flexible[i]) {
+      if (op.type === 'read') obsVal[i] = idOf(op.value);
+      else if (op.type === 'cas' && op.compare !== 'mod_revision') obsVal[i] = idOf(op.expected);
+      else if (op.type === 'delete' && op.outcome === 'ok') obsVal[i] = 0;
+    }
+    if (op.outcome === 'info') resVal[i] = resultOf(op);
+    if (op.outcome === 'info') symmetry[i] = classOf(op);
     invokeMs[i] = op.invokeMs;
     completeMs[i] = op.outcome === 'ok' ? op.completeMs : Infinity;
     revision[i] = op.outcome === 'ok' ? revOf(op.revision) : -1;
@@ -348,8 +411,11 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
         break;
     }
   });
-  // Try an indeterminate mutation when the first op that could observe its
-  // value has to complete; one nobody observes only as a last resort.
+  // Candidate order. Without revisions, try an indeterminate mutation when
+  // the first op that observes its value has to complete (one nobody
+  // observes last). With revisions the completed ops' order is nearly forced,
+  // so indeterminate ones are best tried only once those are stuck.
+  const guided = revision.some((R, i) => i < okIdx.length && R >= 0);
   const firstObserved = new Map<number, number>();
   for (let i = 0; i < okIdx.length; i++) {
     const k = kind[i];
@@ -358,12 +424,13 @@ export function compileKey(key: string, ops: readonly KvOp[], positions: readonl
   }
   const tryOrder = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    tryOrder[i] = i < okIdx.length ? completeMs[i] : (firstObserved.get(kind[i] === DELETE ? 0 : val[i]) ?? Infinity);
+    if (i < okIdx.length) tryOrder[i] = completeMs[i];
+    else tryOrder[i] = guided ? Infinity : (firstObserved.get(kind[i] === DELETE ? 0 : val[i]) ?? Infinity);
   }
   const init0 = idOf(opts.initial?.value ?? null);
   const initRev = init0 === 0 ? 0 : revOf(opts.initial?.modRevision);
   const init: [number, number, number] = [init0, Math.max(initRev, 0), Math.max(initRev, 0)];
-  const model = new RegisterModel(n, okIdx.length, kind, val, exp, succeeded, revision, modRev, deleted, lonely, flexible, symmetry, invokeMs, completeMs, tryOrder, init);
+  const model = new RegisterModel(n, okIdx.length, kind, val, exp, succeeded, revision, modRev, deleted, obsVal, resVal, flexible, pinned, symmetry, invokeMs, completeMs, tryOrder, init);
   return {
     model,
     ops: order.map((j) => ops[j]!),

@@ -2,15 +2,16 @@
 // linearization and memoization, as in Knossos' "linear" and Porcupine:
 //
 // Calls and returns of all ops sit in one doubly linked list in time order.
-// Scanning from the head, each call met before the first return is a
-// candidate to linearize next: if the model accepts it and the configuration
-// (set of linearized ops, model state) was never reached before, it is
-// linearized, lifted out of the list (call and return), and the scan restarts
-// at the head. Meeting a return means that op must already have been
-// linearized, so the search backtracks: the last choice is undone and the
-// scan continues after it. Indeterminate ops have no return entry (they
-// complete at +infinity), so they may be linearized anywhere after their call
-// or never; the history is linearizable once every completed op is.
+// The calls before the first return are the candidates to linearize next
+// (every op returning earlier is linearized already). Each is tried in turn:
+// if the model accepts it and the configuration (set of linearized ops, model
+// state) was never reached before, it is linearized, lifted out of the list
+// (call and return), and the next configuration's candidates are tried. When
+// none is left, the op of the first return can no longer be placed: the last
+// choice is undone and the next candidate after it tried. Indeterminate ops
+// have no return (they complete at +infinity), so they may be linearized
+// anywhere after their call or never; the history is linearizable once every
+// completed op is.
 //
 // Refinements, each preserving every linearization up to an equivalent one:
 //  - greedy steps: the model may flag a step as one that loses nothing by
@@ -21,10 +22,11 @@
 //    that observed its effect, or +infinity), so the op most likely to take
 //    effect last is delayed most, and indeterminate ops whose effect nobody
 //    needs are tried last (Knossos' known blow-up is trying them eagerly);
-//  - an indeterminate op is only directly followed by an op that can tell it
-//    happened (model.mayFollowInfo), not e.g. by a blind overwrite: the same
-//    linearization without it is explored anyway;
-//  - of interchangeable candidates (model.symmetry) only the first is tried;
+//  - an indeterminate op X is only directly followed by an op Y that can tell
+//    it happened (model.mayFollowInfo, so X is only tried when such a Y is
+//    among the candidates), and only if Y does not do the same from the state
+//    before X: otherwise the linearization without X is as good;
+//  - of interchangeable candidates (model.symmetry) only the first is kept;
 //  - memoization uses dominance: configuration (ok set, state, info set I)
 //    is pruned if (ok set, state, J) was reached before with J a subset of I,
 //    since whatever completes the former also completes the latter.
@@ -57,8 +59,10 @@ export interface WglModel {
    * leaving prev out would be as good (e.g. op is a blind overwrite).
    */
   mayFollowInfo(prev: number, op: number): boolean;
-  /** Whether the indeterminate op is pointless unless some candidate may directly follow it. */
-  needsFollower(op: number): boolean;
+  /** Called with the candidates of each configuration before hasFollower. */
+  window(cand: readonly number[]): void;
+  /** Whether some other candidate of the current window may directly follow the indeterminate op. */
+  hasFollower(op: number): boolean;
   /**
    * Interchangeable ops share a class >= 0 (-1: none): from any configuration
    * where several are candidates, trying one of them is enough.
@@ -66,6 +70,8 @@ export interface WglModel {
   readonly symmetry: Int32Array;
   /** The part of the cache key for a state; may omit components determined by the linearized set. */
   stateKey(s: Float64Array): string;
+  /** For error reports: an unlinearized op that must come next in the model's own order, or -1. */
+  nextInOrder(): number;
   /** Told when op is linearized (true) or undone (false), for step's own bookkeeping. */
   track(op: number, linearized: boolean): void;
 }
@@ -84,12 +90,17 @@ export interface WglStuck {
   linearizedOk: number;
   /** Distinct model states in which the search got stuck there (a few), with the op linearized last. */
   states: Array<{ state: number[]; after: number | undefined }>;
+  /** model.nextInOrder() at that point. */
+  nextInOrder: number;
 }
 
 export type WglResult =
   | { kind: 'valid'; steps: number; cacheEntries: number }
   | { kind: 'invalid'; steps: number; cacheEntries: number; stuck: WglStuck }
   | { kind: 'unknown'; steps: number; cacheEntries: number; reason: string };
+
+/** Info sets remembered per (ok set, state). */
+const MAX_ANTICHAIN = 16;
 
 export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
   const { n, okCount, stateSize: ss } = model;
@@ -191,6 +202,8 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
       if (!sup) keep.push(j);
     }
     keep.push(info.slice());
+    // Bound the subset scans: forgetting a configuration only costs pruning.
+    if (keep.length > MAX_ANTICHAIN) keep.shift();
     cacheEntries += keep.length - seen.length;
     cache.set(k, keep);
     return true;
@@ -198,6 +211,7 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
 
   let state = new Float64Array(ss);
   let scratch = new Float64Array(ss);
+  const before = new Float64Array(ss);
   model.initial(state);
   // Stack of linearized ops, whether each was a greedy (unbranched) step, and the state before it.
   const stackOps = new Int32Array(n);
@@ -206,15 +220,47 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
   let sp = 0;
   let remainingOk = okCount;
   let steps = 0;
-  // Candidates: the calls before the first pending return, in try order.
+  // Candidates: the calls before the first pending return, in try order,
+  // one per symmetry class. Those with an infinite try order (indeterminate
+  // ops nobody is known to need) are only listed once the others are
+  // exhausted, which most configurations never reach.
   const cand: number[] = [];
   let ci = 0;
+  let extended = false;
   const byOrder = (a: number, b: number): number => model.tryOrder[a] - model.tryOrder[b] || a - b;
+  let maxClass = -1;
+  for (let i = 0; i < n; i++) maxClass = Math.max(maxClass, model.symmetry[i]);
+  const classStamp = new Int32Array(maxClass + 1);
+  let stamp = 0;
+  /** Appends candidates whose try order is finite (first pass) or infinite (second). */
+  const scan = (infinite: boolean): void => {
+    for (let x = next[0]; x !== -1 && x & 1; x = next[x]) {
+      const i = (x - 1) >> 1;
+      if ((model.tryOrder[i] === Infinity) !== infinite) continue;
+      const cls = model.symmetry[i];
+      if (cls >= 0) {
+        if (classStamp[cls] === stamp) continue;
+        classStamp[cls] = stamp;
+      }
+      cand.push(i);
+    }
+  };
   const collect = (): void => {
     cand.length = 0;
-    for (let x = next[0]; x !== -1 && x & 1; x = next[x]) cand.push((x - 1) >> 1);
+    stamp++;
+    scan(false);
     cand.sort(byOrder);
+    model.window(cand);
     ci = 0;
+    extended = false;
+  };
+  const extend = (): boolean => {
+    if (extended) return false;
+    extended = true;
+    const had = cand.length;
+    scan(true);
+    if (cand.length > had) model.window(cand);
+    return cand.length > had;
   };
 
   /** Linearizes op i into the state in `scratch`. */
@@ -245,6 +291,7 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
       model.track(i, false);
       if (!forced[sp]) {
         collect();
+        if (model.tryOrder[i] === Infinity) extend();
         ci = cand.indexOf(i) + 1;
         return true;
       }
@@ -269,7 +316,7 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     const linearizedOk = okCount - remainingOk;
     const after = sp > 0 ? stackOps[sp - 1] : undefined;
     if (stuck === undefined || linearizedOk > stuck.linearizedOk) {
-      stuck = { op, linearizedOk, states: [{ state: Array.from(state), after }] };
+      stuck = { op, linearizedOk, states: [{ state: Array.from(state), after }], nextInOrder: model.nextInOrder() };
     } else if (linearizedOk === stuck.linearizedOk && op === stuck.op && stuck.states.length < 4) {
       const s = Array.from(state);
       if (!stuck.states.some((y) => y.state.every((v, j) => v === s[j]))) stuck.states.push({ state: s, after });
@@ -310,7 +357,7 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
         continue;
       }
     }
-    if (ci === cand.length) {
+    if (ci === cand.length && !extend()) {
       // Every candidate failed before the first pending return: backtrack.
       noteStuck();
       if (!backtrack()) return invalid();
@@ -318,19 +365,17 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
     }
     const i = cand[ci++];
     if (!mayFollow(i)) continue;
-    const cls = model.symmetry[i];
-    if (cls >= 0) {
-      let dup = false;
-      for (let j = 0; j < ci - 1 && !dup; j++) dup = model.symmetry[cand[j]] === cls;
-      if (dup) continue;
-    }
-    if (model.needsFollower(i)) {
-      let ok = false;
-      for (let j = 0; j < cand.length && !ok; j++) ok = cand[j] !== i && model.mayFollowInfo(i, cand[j]);
-      if (!ok) continue;
-    }
+    // An indeterminate op is pointless unless some candidate may follow it.
+    if (i >= okCount && !model.hasFollower(i) && !(extend() && model.hasFollower(i))) continue;
     steps++;
-    if (model.step(i, state, scratch) !== 0) {
+    const r = model.step(i, state, scratch);
+    if (r !== 0 && sp > 0 && stackOps[sp - 1] >= okCount) {
+      // If i does the same from the state before that indeterminate op, the
+      // op contributed nothing here: the linearization without it is explored.
+      steps++;
+      if (model.step(i, stackStates.subarray((sp - 1) * ss, sp * ss), before) !== 0 && before.every((x, j) => x === scratch[j])) continue;
+    }
+    if (r !== 0) {
       setBit(i);
       if (remember(scratch)) {
         push(i, false);
@@ -342,6 +387,6 @@ export function wglSearch(model: WglModel, budget: WglBudget): WglResult {
   }
 
   function invalid(): WglResult {
-    return { kind: 'invalid', steps, cacheEntries, stuck: stuck ?? { op: -1, linearizedOk: 0, states: [] } };
+    return { kind: 'invalid', steps, cacheEntries, stuck: stuck ?? { op: -1, linearizedOk: 0, states: [], nextInOrder: -1 } };
   }
 }

@@ -7,7 +7,11 @@ import { pickUp } from './types.js';
 
 export const membershipNemesis: Nemesis = {
   kind: 'membership',
+  variants: ['follower'],
   async start(ctx) {
+    // One change at a time: never shrink a cluster that has not got its last member back.
+    const changed = ctx.cluster.nodes.filter((n) => n.removed || n.removalPending);
+    if (changed.length > 0) throw new Error(`membership of ${changed.map((n) => n.name).join(',')} not restored yet`);
     const leader = await ctx.cluster.leader();
     const n = pickUp(ctx, leader !== undefined ? [leader] : []);
     await ctx.cluster.removeMember(n);

@@ -5,23 +5,26 @@
 // stall (drop) or refuse (reset).
 import type { ChaosNode } from '../chaos-cluster.js';
 import { ProxyMesh, type Link } from '../proxy-mesh.js';
-import { leaderOrAny, type Nemesis } from './types.js';
+import { chooseVariant, leaderOrAny, type Nemesis } from './types.js';
 
 type Variant = 'majority-minority' | 'isolate-leader' | 'bridge' | 'leader-cannot-send' | 'leader-cannot-hear' | 'random-one-way' | 'degraded';
 
+const WEIGHTS: readonly (readonly [Variant, number])[] = [
+  ['majority-minority', 20],
+  ['isolate-leader', 20],
+  ['bridge', 15],
+  ['leader-cannot-send', 10],
+  ['leader-cannot-hear', 10],
+  ['random-one-way', 10],
+  ['degraded', 15],
+];
+
 export const partitionNemesis: Nemesis = {
   kind: 'partition',
+  variants: WEIGHTS.map(([v]) => v),
   async start(ctx) {
     const { rng, cluster } = ctx;
-    const variant = rng.weighted<Variant>([
-      ['majority-minority', 20],
-      ['isolate-leader', 20],
-      ['bridge', 15],
-      ['leader-cannot-send', 10],
-      ['leader-cannot-hear', 10],
-      ['random-one-way', 10],
-      ['degraded', 15],
-    ]);
+    const variant = chooseVariant(ctx, WEIGHTS);
     const mode = rng.chance(0.7) ? 'drop' : 'reset';
     const names = rng.shuffle(cluster.nodes.map((n) => n.name));
     const mesh = cluster.proxies;

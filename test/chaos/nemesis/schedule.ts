@@ -7,11 +7,11 @@
 import type { ChaosCluster } from '../chaos-cluster.js';
 import type { Clock } from '../clock.js';
 import type { Rng } from '../rng.js';
-import type { Fault, Nemesis, NemesisKind } from './types.js';
+import type { Fault, NemesisChoice, NemesisKind } from './types.js';
 
 export interface ScheduleOptions {
   cluster: ChaosCluster;
-  nemeses: readonly Nemesis[];
+  nemeses: readonly NemesisChoice[];
   rng: Rng;
   clock: Clock;
   /** Run time on the clock at which no new fault starts. */
@@ -51,22 +51,37 @@ export async function runSchedule(o: ScheduleOptions): Promise<number> {
     if (o.clock.now() + Math.min(active, 1500) > o.untilMs || o.aborted?.()) break;
     episodes++;
     const faults: { kind: NemesisKind; fault: Fault }[] = [];
-    for (const nem of chosen) {
+    let healed = true;
+    for (const { nemesis, variant } of chosen) {
+      const kind = nemesis.kind;
       try {
-        const fault = await nem.start({ cluster: o.cluster, rng: erng.fork(nem.kind) });
-        faults.push({ kind: nem.kind, fault });
-        o.log({ atMs: o.clock.now(), episode: i, kind: nem.kind, action: 'start', detail: fault.description });
+        const fault = await nemesis.start({ cluster: o.cluster, rng: erng.fork(kind), ...(variant !== undefined ? { variant } : {}) });
+        faults.push({ kind, fault });
+        o.log({ atMs: o.clock.now(), episode: i, kind, action: 'start', detail: fault.description });
       } catch (e) {
-        o.log({ atMs: o.clock.now(), episode: i, kind: nem.kind, action: 'error', detail: `start failed: ${msg(e)}` });
+        healed = false; // it may have done half of its work
+        o.log({ atMs: o.clock.now(), episode: i, kind, action: 'error', detail: `start failed: ${msg(e)}` });
       }
     }
     await sleepUntil(o, Math.min(o.clock.now() + active, o.untilMs));
-    for (const { kind, fault } of faults.reverse()) {
+    // Reverse order, but a re-add last: it needs a quorum, so the processes and links first.
+    const order = faults.reverse().sort((a, b) => Number(a.kind === 'membership') - Number(b.kind === 'membership'));
+    for (const { kind, fault } of order) {
       try {
         await fault.heal();
         o.log({ atMs: o.clock.now(), episode: i, kind, action: 'heal', detail: fault.description });
       } catch (e) {
+        healed = false;
         o.log({ atMs: o.clock.now(), episode: i, kind, action: 'error', detail: `heal failed: ${msg(e)}` });
+      }
+    }
+    // Never start the next episode on top of a half-healed one.
+    if (!healed) {
+      try {
+        await o.cluster.heal(60_000);
+        o.log({ atMs: o.clock.now(), episode: i, kind: 'schedule', action: 'heal', detail: 'full heal after a failed one' });
+      } catch (e) {
+        o.log({ atMs: o.clock.now(), episode: i, kind: 'schedule', action: 'error', detail: `full heal failed: ${msg(e)}` });
       }
     }
   }

@@ -10,6 +10,8 @@ export type NemesisKind = (typeof NEMESIS_KINDS)[number];
 export interface NemesisContext {
   cluster: ChaosCluster;
   rng: Rng;
+  /** Forces one variant (e.g. kill:all); otherwise the Rng picks. */
+  variant?: string;
 }
 
 export interface Fault {
@@ -20,7 +22,26 @@ export interface Fault {
 
 export interface Nemesis {
   kind: NemesisKind;
+  variants: readonly string[];
   start(ctx: NemesisContext): Promise<Fault>;
+}
+
+/** A nemesis, optionally pinned to one of its variants. */
+export interface NemesisChoice {
+  nemesis: Nemesis;
+  variant?: string;
+}
+
+/**
+ * The variant drawn from the weights, unless one is forced. The draw happens
+ * either way so that the rest of the episode's choices stay the same.
+ */
+export function chooseVariant<V extends string>(ctx: NemesisContext, weights: readonly (readonly [V, number])[]): V {
+  const drawn = ctx.rng.weighted(weights);
+  if (ctx.variant === undefined) return drawn;
+  const forced = weights.find(([v]) => v === ctx.variant);
+  if (forced === undefined) throw new Error(`unknown variant "${ctx.variant}" (known: ${weights.map(([v]) => v).join(', ')})`);
+  return forced[0];
 }
 
 /** The leader, or (no leader right now) any member that is up. */

@@ -3,7 +3,7 @@
 // watch the key with linearizable reads until it is gone: the checker holds
 // its presence against the lease's deadlines.
 import type { LeaseObservation, LeaseRecord } from '../history.js';
-import { classify, isLeaseNotFound } from '../outcome.js';
+import { isLeaseNotFound } from '../outcome.js';
 import { HomeClient } from './home-client.js';
 import { pause, type WorkloadContext } from './types.js';
 
@@ -64,7 +64,7 @@ async function worker(ctx: WorkloadContext, o: LeaseOptions, i: number): Promise
             if (isLeaseNotFound(e)) {
               rec.keepAlives.push({ invokeMs: k0, completeMs: ctx.clock.now(), ttlMs: 0 });
               gone = true;
-            } else if (classify(e).outcome === 'info') hc.reconnect();
+            } else hc.onError(e);
           }
           await observe(ctx, hc, rec);
         }
@@ -75,7 +75,7 @@ async function worker(ctx: WorkloadContext, o: LeaseOptions, i: number): Promise
             await hc.client.leaseRevoke(g.ID, call);
             rec.revoke = { invokeMs: r0, completeMs: ctx.clock.now() };
           } catch (e) {
-            if (classify(e).outcome === 'info') hc.reconnect();
+            hc.onError(e);
           }
         }
 
@@ -98,7 +98,7 @@ async function worker(ctx: WorkloadContext, o: LeaseOptions, i: number): Promise
             .catch(() => undefined);
         }
       } catch (e) {
-        if (classify(e).outcome === 'info') hc.reconnect();
+        hc.onError(e);
         await pause(ctx, 200);
       }
     }
@@ -116,7 +116,7 @@ async function observe(ctx: WorkloadContext, hc: HomeClient, rec: LeaseRecord): 
     rec.observations.push(obs);
     return obs.present;
   } catch (e) {
-    if (classify(e).outcome === 'info') hc.reconnect();
+    hc.onError(e);
     return undefined;
   }
 }

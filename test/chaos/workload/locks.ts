@@ -41,7 +41,7 @@ async function holder(ctx: WorkloadContext, o: LockOptions, i: number): Promise<
       try {
         await attempt(ctx, o, hc, rng, name, lock, round);
       } catch (e) {
-        if (classify(e).outcome === 'info') hc.reconnect();
+        hc.onError(e);
       }
       await pause(ctx, rng.int(0, 200));
     }
@@ -123,7 +123,7 @@ async function guardedWrite(ctx: WorkloadContext, hc: HomeClient, lockKey: strin
     return { key, value, invokeMs, completeMs: ctx.clock.now(), outcome: r.succeeded ? 'ok' : 'fail', revision: String(r.header?.revision ?? 0) };
   } catch (e) {
     const { outcome } = classify(e);
-    if (outcome === 'info') hc.reconnect();
+    hc.onError(e);
     return { key, value, invokeMs, completeMs: ctx.clock.now(), outcome };
   }
 }
