@@ -26,6 +26,8 @@ export interface ChaosClusterOptions {
   bugs?: readonly string[];
   /** Appended to every node's flags. */
   extraFlags?: readonly string[];
+  /** The server entry script (default: the checkout's dist/). */
+  serverEntry?: string;
   /** Every fault applied and every process exit, for the nemesis log. */
   onEvent?: (e: ClusterEvent) => void;
 }
@@ -425,7 +427,7 @@ export class ChaosCluster {
       args: this.args(n),
       env: cleanEnv(n.joinEnv ?? {}),
       command: process.execPath,
-      entry: SERVER_ENTRY,
+      entry: this.o.serverEntry ?? SERVER_ENTRY,
       cwd: REPO_ROOT,
       spawn: spawnTracked,
       log: { kind: 'file', path: n.logFile },

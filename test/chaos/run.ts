@@ -43,6 +43,8 @@ const res = await runChaos({
   ...(o.out !== undefined ? { outDir: o.out } : {}),
   ...(o.clients !== undefined ? { clients: o.clients } : {}),
   keepData: o.keepData === true,
+  // npm run chaos rebuilds first; then nothing may change under a long run.
+  snapshotBuild: true,
   log: (line) => console.log(line),
 });
 

@@ -11,6 +11,7 @@ import { Clock, sleep } from './clock.js';
 import type { ChaosHistory, FinalState } from './history.js';
 import { describeNemeses, parseNemeses, runSchedule, type NemesisLogEntry, type NemesisSpec } from './nemesis/index.js';
 import { Rng } from './rng.js';
+import { snapshotServerBuild } from './server-build.js';
 import { leaderElections } from './node-logs.js';
 import { readFinalState } from './workload/final-state.js';
 import { runLeases } from './workload/leases.js';
@@ -53,6 +54,8 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** Keep the nodes' data dirs even when the run passes. */
   keepData?: boolean;
+  /** Run the nodes from a private copy of dist/src (a rebuild mid-run cannot touch them). */
+  snapshotBuild?: boolean;
 }
 
 export interface RunStats {
@@ -95,6 +98,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'raftkv-chaos-data-'));
   const at = (): string => `${(clock.now() / 1000).toFixed(1)}s`;
 
+  const build = opts.snapshotBuild === true ? snapshotServerBuild() : undefined;
   const nemesisLog: NemesisLogEntry[] = [];
   const clusterEvents: ClusterEvent[] = [];
   const problems: string[] = [];
@@ -105,6 +109,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     rng: rng.fork('cluster'),
     bugs: opts.bugs ?? [],
     extraFlags: opts.extraFlags ?? [],
+    ...(build !== undefined ? { serverEntry: build.entry } : {}),
     onEvent: (e) => clusterEvents.push(e),
   });
   const recorder = new Recorder();
@@ -182,6 +187,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await watches?.abort();
     await load?.catch(() => undefined);
     await cluster.destroy();
+    build?.dispose();
   }
   for (const x of cluster.unexpectedExits) {
     problems.push(`${x.node} exited unexpectedly (status ${x.status}) at ${(x.atMs / 1000).toFixed(1)}s; log tail:\n${x.logTail}`);
@@ -203,7 +209,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     leaseParams: {
       electionTimeoutMs: ELECTION_TIMEOUT_MS,
       slackMs: LEASE_SLACK_MS,
-      leaderChangesMs: leaderElections(cluster.nodes.map((n) => n.logFile), epochMs),
+      leaderChangesMs: leaseClockEvents(leaderElections(cluster.nodes.map((n) => n.logFile), epochMs), clusterEvents),
     },
     ...(final !== undefined ? { final } : {}),
   });
@@ -221,6 +227,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   else log(`[chaos] data dirs kept in ${dataDir}`);
 
   return { ok, outDir, historyPath, verdicts, stats: stats(history, episodes, clock.now()), nemesisLog };
+}
+
+/**
+ * Times at which lease clocks may have restarted: every election (from the
+ * logs) and every kill, pause or stop of a member, since a leader that dies
+ * or freezes stops expiring leases until the next one takes over and gives
+ * every lease a full TTL (after a kill of every member, that is only once
+ * they are back). Being generous here only loosens the "gone by" check.
+ */
+function leaseClockEvents(elections: number[], events: readonly ClusterEvent[]): number[] {
+  const stops = events.filter((e) => e.event === 'kill' || e.event === 'pause' || e.event === 'stop').map((e) => e.atMs);
+  return [...new Set([...elections, ...stops])].sort((a, b) => a - b);
 }
 
 async function baselineRevision(endpoints: string[]): Promise<number> {

@@ -1,13 +1,12 @@
 // A workload client bound to one member ("home"), as Jepsen binds clients to
 // nodes, so that a stale member's answers show up in the history.
 //
-// It talks to one endpoint at a time and does its own failover, because
-// EtcdClient's multi-endpoint retry can resend a write that was already
-// delivered (a channel that was not READY when the call started connects and
-// sends it; an UNAVAILABLE then makes it retry elsewhere): the history would
-// record one op that the cluster applied twice. Here a request is only moved
-// to another member when it provably never left (no connection), and an
-// indeterminate op means a fresh connection to home.
+// It talks to one endpoint at a time and does its own failover, so that the
+// history does not depend on the client library's retry policy (one that
+// resent a delivered write once made a single recorded op apply twice:
+// docs/RELIABILITY.md, finding 1). A request is only moved to another member
+// when it provably never left (no connection), and an indeterminate op means
+// a fresh connection to home.
 import { EtcdClient } from '../../../src/client/index.js';
 import { classify, neverSent } from '../outcome.js';
 

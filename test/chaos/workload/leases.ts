@@ -3,7 +3,7 @@
 // watch the key with linearizable reads until it is gone: the checker holds
 // its presence against the lease's deadlines.
 import type { LeaseObservation, LeaseRecord } from '../history.js';
-import { isLeaseNotFound } from '../outcome.js';
+import { classify, isLeaseNotFound } from '../outcome.js';
 import { HomeClient } from './home-client.js';
 import { pause, type WorkloadContext } from './types.js';
 
@@ -54,6 +54,9 @@ async function worker(ctx: WorkloadContext, o: LeaseOptions, i: number): Promise
         const keepFor = rng.int(0, 4000);
         const until = Date.now() + keepFor;
         let gone = false;
+        // An indeterminate keep-alive or revoke may still take effect (a paused member answers it
+        // when it wakes up), and the history cannot say so: record nothing after one.
+        let ambiguous = false;
         while (Date.now() < until && !ctx.stopped() && !gone) {
           await pause(ctx, (g.TTL * 1000) / 3);
           const k0 = ctx.clock.now();
@@ -64,25 +67,30 @@ async function worker(ctx: WorkloadContext, o: LeaseOptions, i: number): Promise
             if (isLeaseNotFound(e)) {
               rec.keepAlives.push({ invokeMs: k0, completeMs: ctx.clock.now(), ttlMs: 0 });
               gone = true;
-            } else hc.onError(e);
+            } else {
+              hc.onError(e);
+              ambiguous = classify(e).outcome === 'info';
+              if (ambiguous) break;
+            }
           }
           await observe(ctx, hc, rec);
         }
 
-        if (rng.chance(0.3)) {
+        if (rng.chance(0.3) && !ambiguous) {
           const r0 = ctx.clock.now();
           try {
             await hc.client.leaseRevoke(g.ID, call);
             rec.revoke = { invokeMs: r0, completeMs: ctx.clock.now() };
           } catch (e) {
             hc.onError(e);
+            ambiguous = classify(e).outcome === 'info';
           }
         }
 
         // Until it is seen gone twice, or well past any deadline.
         const deadline = Date.now() + g.TTL * 1000 + o.observeSlackMs;
         let absent = 0;
-        while (absent < 2 && Date.now() < deadline) {
+        while (!ambiguous && absent < 2 && Date.now() < deadline) {
           await pause(ctx, 250);
           const seen = await observe(ctx, hc, rec);
           if (seen === false) absent++;
