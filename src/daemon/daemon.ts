@@ -29,7 +29,7 @@ export class Daemon {
         dialMap: opts.config.testHooks.peerDialMap,
         handler: {
           ...inbound,
-          membership: () => ({ clusterId: this.server.clusterId, members: this.server.members.list() }),
+          membership: () => ({ clusterId: this.server.clusterId, members: this.server.members.list(), appliedIndex: this.server.consensusStatus().applied }),
           onRemoved: () => this.removed(0),
         },
       });

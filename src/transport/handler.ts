@@ -4,6 +4,8 @@ import type { Message, NodeId } from '../raft/types.js';
 export interface ClusterMembership {
   clusterId: bigint;
   members: { id: bigint; name: string; peerUrls: string[]; clientUrls: string[]; isLearner: boolean }[];
+  /** The applied index this view of the membership is as of. */
+  appliedIndex: number;
 }
 
 export interface TransportHandler {

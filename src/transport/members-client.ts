@@ -17,20 +17,25 @@ function askOne(url: string, timeoutMs: number): Promise<ClusterMembership> {
       resolve({
         clusterId: res.cluster_id,
         members: res.members.map((x) => ({ id: x.ID, name: x.name, peerUrls: x.peerURLs, clientUrls: x.clientURLs, isLearner: x.isLearner })),
+        appliedIndex: res.applied_index,
       });
     });
   });
 }
 
-/** The membership as the first reachable member among `urls` reports it. */
+/**
+ * The membership as the most advanced reachable member among `urls` reports it. All are asked
+ * at once: the first to answer may have restarted behind and still list a removed member at
+ * the joiner's peer URL, whose ID the joiner would then take and be refused with.
+ */
 export async function fetchMembership(urls: readonly string[], timeoutMs = 2000): Promise<ClusterMembership> {
+  const answers = await Promise.allSettled(urls.map((url) => askOne(url, timeoutMs)));
+  let best: ClusterMembership | undefined;
   const errors: string[] = [];
-  for (const url of urls) {
-    try {
-      return await askOne(url, timeoutMs);
-    } catch (e) {
-      errors.push(`${url}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  throw new Error(`could not get the cluster's membership from any peer (${errors.join('; ')})`);
+  answers.forEach((a, i) => {
+    if (a.status === 'rejected') errors.push(`${urls[i]}: ${a.reason instanceof Error ? a.reason.message : String(a.reason)}`);
+    else if (best === undefined || a.value.appliedIndex > best.appliedIndex) best = a.value;
+  });
+  if (best === undefined) throw new Error(`could not get the cluster's membership from any peer (${errors.join('; ')})`);
+  return best;
 }

@@ -40,6 +40,7 @@ export class PeerServer {
         callback(null, {
           cluster_id: m.clusterId,
           members: m.members.map((x) => ({ ID: x.id, name: x.name, peerURLs: x.peerUrls, clientURLs: x.clientUrls, isLearner: x.isLearner })),
+          applied_index: m.appliedIndex,
         });
       },
     };

@@ -1,4 +1,4 @@
-// Test-only helpers: an in-memory HistorySource, a seeded PRNG and a response collector.
+// Test-only helpers: an in-memory HistorySource and a response collector.
 import type { KeyValue, MvccEvent, Result } from '../mvcc/types.js';
 import type { HistoryQuery, HistorySource } from './history-source.js';
 import { keyRangeOf, rangeContains } from './key-range.js';
@@ -96,18 +96,6 @@ export function write(store: FakeHistory, hub: WatchHub, ops: FakeOp[]): number 
   const events = store.txn(ops);
   hub.publish(events, store.rev);
   return store.rev;
-}
-
-/** mulberry32: small, seeded, good enough for test schedules. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A consumer that records responses; while `paused`, it takes each response but asks to stop. */

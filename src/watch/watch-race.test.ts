@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MvccEvent } from '../mvcc/types.js';
 import type { WatchFilter } from './event-filter.js';
 import { WatchHub } from './watch-hub.js';
-import { b, Collector, createReq, FakeHistory, prng, tick, waitFor, write, type FakeOp } from './test-helpers.js';
+import { mulberry32 as prng } from '../util/mulberry32.js';
+import { b, Collector, createReq, FakeHistory, tick, waitFor, write, type FakeOp } from './test-helpers.js';
 
 const hubs: WatchHub[] = [];
 afterEach(() => {

@@ -48,6 +48,8 @@ export class ChaosNode {
   removed = false;
   /** A MemberRemove that was not confirmed: it may still be applied (heal() finds out). */
   removalPending = false;
+  /** Member IDs this slot had and lost to a MemberRemove: the cluster refuses them forever. */
+  readonly removedIds = new Set<bigint>();
   /** Set once re-added: the ETCD_* variables the join printed. */
   joinEnv: Record<string, string> | undefined;
   /** We are stopping it: its exit is not a crash. */
@@ -255,7 +257,10 @@ export class ChaosCluster {
       if (lists.some((l) => !listed(l, n))) break;
       if (Date.now() > deadline) throw new Error(`member remove of ${n.name} not confirmed after ${timeoutMs} ms`);
       const m = lists.flat().find((x) => x.peerURLs.includes(n.peerUrl));
-      if (m !== undefined) await this.withLeaderClient(n, (c) => c.unary(rpc.ClusterService.MemberRemove, { ID: m.ID }, { timeoutMs: 3000 }));
+      if (m !== undefined) {
+        n.removedIds.add(m.ID);
+        await this.withLeaderClient(n, (c) => c.unary(rpc.ClusterService.MemberRemove, { ID: m.ID }, { timeoutMs: 3000 }));
+      }
       await sleep(300);
     }
     n.removalPending = false;
@@ -278,7 +283,9 @@ export class ChaosCluster {
     let id: bigint | undefined;
     let lastErr = '';
     while (members === undefined) {
-      const lists = await this.memberLists(n);
+      // A member that restarted behind may still list a removed ID of this slot (with
+      // no name, if it never applied the start): such a list is stale, never a pending add.
+      const lists = (await this.memberLists(n)).filter((l) => !l.some((m) => n.removedIds.has(m.ID)));
       // A timed-out add may have been applied: added but never started (no name yet).
       const pending = lists.find((l) => l.some((m) => m.peerURLs.includes(n.peerUrl) && m.name === ''));
       if (pending !== undefined) {
@@ -331,7 +338,7 @@ export class ChaosCluster {
     while (this.nodes.some((n) => n.removed)) {
       const removed = this.nodes.filter((n) => n.removed);
       const lists = (await Promise.all(removed.map((n) => this.memberLists(n)))).flat(2);
-      const pendingAdd = (n: ChaosNode): boolean => lists.some((m) => m.peerURLs.includes(n.peerUrl) && m.name === '');
+      const pendingAdd = (n: ChaosNode): boolean => lists.some((m) => m.peerURLs.includes(n.peerUrl) && m.name === '' && !n.removedIds.has(m.ID));
       try {
         for (const n of [...removed.filter(pendingAdd), ...removed.filter((x) => !pendingAdd(x))]) {
           await this.addMember(n, Math.max(1000, Math.min(20_000, deadline - Date.now())));

@@ -1,5 +1,5 @@
 // Helpers shared by the CI chaos tests: a run with a console prefix, the
-// verdicts that failed, and cleanup of a passing run's output.
+// verdicts that failed, and cleanup of a run's output and data.
 import { rmSync } from 'node:fs';
 import { runChaos, type ChaosOptions, type ChaosResult } from './runner.js';
 import { testTarget } from '../support/env.js';
@@ -26,4 +26,5 @@ export function failures(res: ChaosResult): string[] {
 
 export function cleanup(res: ChaosResult): void {
   rmSync(res.outDir, { recursive: true, force: true });
+  if (res.keptDataDir !== undefined) rmSync(res.keptDataDir, { recursive: true, force: true });
 }

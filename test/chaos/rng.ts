@@ -1,21 +1,14 @@
 // A small seeded PRNG (mulberry32) so that a seed replays the same nemesis
 // schedule and workload choices. fork(label) derives an independent stream,
 // so one component's draws never shift another's.
+import { mulberry32 } from '../../src/util/mulberry32.js';
 
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Integer in [lo, hi] (inclusive). */

@@ -80,6 +80,8 @@ export interface ChaosResult {
   verdicts: Verdict[];
   stats: RunStats;
   nemesisLog: NemesisLogEntry[];
+  /** The members' data dirs, when kept (a violation or keepData). */
+  keptDataDir?: string;
 }
 
 export const PREFIX = '/chaos/';
@@ -223,10 +225,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   if (!ok) {
     for (const n of cluster.nodes) if (existsSync(n.logFile)) cpSync(n.logFile, path.join(outDir, path.basename(n.logFile)));
   }
-  if (ok && opts.keepData !== true) rmSync(dataDir, { recursive: true, force: true });
-  else log(`[chaos] data dirs kept in ${dataDir}`);
+  const keep = !ok || opts.keepData === true;
+  if (keep) log(`[chaos] data dirs kept in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 
-  return { ok, outDir, historyPath, verdicts, stats: stats(history, episodes, clock.now()), nemesisLog };
+  return { ok, outDir, historyPath, verdicts, stats: stats(history, episodes, clock.now()), nemesisLog, ...(keep ? { keptDataDir: dataDir } : {}) };
 }
 
 /**

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { KvOp } from '../history.js';
 import { checkLinearizability } from './linearizability.js';
 import { precheckRevisions } from './register-precheck.js';
-import { generateRegisterHistory, rng } from './register-gen.js';
+import { mulberry32 as rng } from '../../../src/util/mulberry32.js';
+import { generateRegisterHistory } from './register-gen.js';
 
 interface Spec {
   value: string | null;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CasOp, DeleteOp, KvOp, Outcome, ReadOp, WriteOp } from '../history.js';
 import { checkLinearizability } from './linearizability.js';
-import { corruptOneRead, generateRegisterHistory, rng } from './register-gen.js';
+import { mulberry32 as rng } from '../../../src/util/mulberry32.js';
+import { corruptOneRead, generateRegisterHistory } from './register-gen.js';
 
 type Extra<T> = Partial<Omit<T, 'type' | 'invokeMs' | 'completeMs'>>;
 let n = 0;

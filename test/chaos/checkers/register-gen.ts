@@ -3,18 +3,8 @@
 // its call (indeterminate ones maybe later, maybe never), and a real
 // sequential store applies them in that order with etcd-style revisions. The
 // result is linearizable by construction.
+import { mulberry32 } from '../../../src/util/mulberry32.js';
 import type { KvOp } from '../history.js';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GenOptions {
   seed: number;
@@ -39,7 +29,7 @@ export interface GenOptions {
 }
 
 export function generateRegisterHistory(o: GenOptions): KvOp[] {
-  const rand = rng(o.seed);
+  const rand = mulberry32(o.seed);
   const keys = o.keys ?? ['x'];
   const pWrite = o.pWrite ?? 0.3;
   const pCas = o.pCas ?? 0.15;
