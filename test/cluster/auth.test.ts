@@ -2,8 +2,7 @@
 // reaches them through the log), permissions are enforced on every member, and users, roles,
 // permissions and the enabled flag survive a restart of the whole cluster (tokens do not, as in etcd).
 import * as grpc from '@grpc/grpc-js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCluster } from '../../cluster/local-cluster.js';
+import { describe, expect, it } from 'vitest';
 import * as rpc from '../../src/gen/etcdserverpb.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs } from '../support/env.js';
@@ -57,16 +56,8 @@ async function rpcError(p: Promise<unknown>): Promise<{ code: number; details: s
 
 describe.skipIf(pre.skip)('auth across three members', () => {
   const fx = useClusters(pre);
-  let cluster: LocalCluster | undefined;
-  const c = (): LocalCluster => {
-    if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
-    return cluster;
-  };
+  const c = fx.shared(3);
   let token = '';
-
-  beforeAll(async () => {
-    if (fx.ready) cluster = await fx.start(3);
-  });
 
   it('set up through one member, enable auth', async () => {
     const ctl = fx.ctl(c().nodes[0]!.endpoint);

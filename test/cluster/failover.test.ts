@@ -4,9 +4,8 @@
 // is measured and logged), and no acknowledged put is missing on any
 // survivor. Then the killed member restarts and catches up: same keys, same
 // HashKV at a common revision.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
-import type { LocalCluster } from '../../cluster/local-cluster.js';
 import { useClusters } from '../support/cluster.js';
 import { hashesAt, lostWrites, putVia, readPrefix, startWriters, type Ack } from '../support/cluster-io.js';
 import { prereqs } from '../support/env.js';
@@ -45,17 +44,9 @@ async function firstWriteAfter(survivors: readonly ClusterNode[], since: number)
 
 describe.skipIf(pre.skip)('leader failure', () => {
   const fx = useClusters(pre);
-  let cluster: LocalCluster | undefined;
   let killed: ClusterNode | undefined;
   let acked = new Map<string, Ack>();
-  const c = (): LocalCluster => {
-    if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
-    return cluster;
-  };
-
-  beforeAll(async () => {
-    if (fx.ready) cluster = await fx.start(3);
-  });
+  const c = fx.shared(3);
 
   it('kill -9 of the leader: a new leader, writes continue, no acknowledged write lost', async () => {
     const writers = startWriters(c().endpoints(), { prefix: PREFIX, perEndpoint: 2, timeoutMs: 3000 });

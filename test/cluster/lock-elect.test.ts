@@ -4,9 +4,8 @@
 // it; B's command must start only after A's has finished. elect: A is
 // leader, B campaigns; leadership moves to another member (move-leader)
 // while A leads; B must not be elected until A resigns.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
-import type { LocalCluster } from '../../cluster/local-cluster.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs } from '../support/env.js';
 import { sleep } from '../support/proc.js';
@@ -22,15 +21,7 @@ function stamp(out: string, tag: string): number {
 
 describe.skipIf(pre.skip)('lock and elect across a leader change (etcdctl)', () => {
   const fx = useClusters(pre);
-  let cluster: LocalCluster | undefined;
-  const c = (): LocalCluster => {
-    if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
-    return cluster;
-  };
-
-  beforeAll(async () => {
-    if (fx.ready) cluster = await fx.start(3);
-  });
+  const c = fx.shared(3);
 
   it('lock: the second holder waits while the leader is killed and gets the lock only after the first released it', async () => {
     const ctl = fx.ctl(c().endpoints());

@@ -2,9 +2,8 @@
 // is visible on every member (linearizable at once, serializable once that
 // member has applied it); move-leader hands leadership to a follower and
 // `endpoint status` shows it; without a quorum `endpoint health` fails.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
-import type { LocalCluster } from '../../cluster/local-cluster.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs } from '../support/env.js';
 import { bigField, parseJsonBig } from '../support/json-big.js';
@@ -30,15 +29,7 @@ interface EndpointStatusJson {
 
 describe.skipIf(pre.skip)('replication across three members (etcdctl)', () => {
   const fx = useClusters(pre);
-  let cluster: LocalCluster | undefined;
-  const c = (): LocalCluster => {
-    if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
-    return cluster;
-  };
-
-  beforeAll(async () => {
-    if (fx.ready) cluster = await fx.start(3);
-  });
+  const c = fx.shared(3);
 
   it('a write through any member is read by every member, linearizable and serializable', async () => {
     for (const writer of c().nodes) {

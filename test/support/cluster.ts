@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { LocalCluster, type LocalClusterOptions } from '../../cluster/local-cluster.js';
 import type { Prereqs } from './env.js';
 import { Etcdctl } from './etcdctl.js';
@@ -25,6 +25,8 @@ export interface ClusterFixture {
   start(n: number, opts?: TestClusterOptions): Promise<LocalCluster>;
   /** An etcdctl runner for the given endpoints (killed after each test). */
   ctl(endpoints: string | readonly string[]): Etcdctl;
+  /** One n-node cluster for the whole describe block, started in its beforeAll; the accessor throws if it did not start. */
+  shared(n: number, opts?: TestClusterOptions): () => LocalCluster;
 }
 
 const keep = (): boolean => process.env['RAFTKV_TEST_KEEP'] === '1';
@@ -97,7 +99,7 @@ export function useClusters(pre: Prereqs): ClusterFixture {
     await dispose(perFile);
   });
 
-  return {
+  const fixture: ClusterFixture = {
     ready: pre.missing.length === 0,
     async start(n, opts = {}) {
       pre.assert();
@@ -121,5 +123,16 @@ export function useClusters(pre: Prereqs): ClusterFixture {
       ctls.push(c);
       return c;
     },
+    shared(n, opts = {}) {
+      let cluster: LocalCluster | undefined;
+      beforeAll(async () => {
+        if (fixture.ready) cluster = await fixture.start(n, opts);
+      });
+      return () => {
+        if (cluster === undefined) throw new Error('cluster not started: beforeAll failed');
+        return cluster;
+      };
+    },
   };
+  return fixture;
 }
