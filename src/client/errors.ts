@@ -23,6 +23,15 @@ function isServiceError(e: unknown): e is grpc.ServiceError {
   return e instanceof Error && typeof (e as Partial<grpc.ServiceError>).code === 'number';
 }
 
+/**
+ * Whether a failed call provably never left this process: grpc-js could not connect at all (or
+ * resolve the name). Any other failure, a channel that was not ready when the call started
+ * included, may have delivered the request and lost only the response.
+ */
+export function neverSent(e: unknown): boolean {
+  return e instanceof EtcdClientError && e.code === grpc.status.UNAVAILABLE && /^(No connection established|Name resolution failed)/.test(e.details);
+}
+
 /** Wraps whatever grpc-js threw or emitted; non-gRPC errors become UNKNOWN. */
 export function toClientError(e: unknown, endpoint: string): EtcdClientError {
   if (e instanceof EtcdClientError) return e;

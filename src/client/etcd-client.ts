@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as rpc from '../gen/etcdserverpb.js';
 import { grpcTarget } from './endpoints.js';
-import { EtcdClientError, toClientError } from './errors.js';
+import { EtcdClientError, neverSent, toClientError } from './errors.js';
 import { resolveRange, toBytes, type KeyLike, type RangeSpec } from './key-range.js';
 import type { BidiMethod, ServerStreamMethod, UnaryMethod } from './method.js';
 import { Watch, watchCreateRequest, type WatchListener, type WatchOptions } from './watch.js';
@@ -50,15 +50,6 @@ const READ_ONLY = new Set<string>([
   rpc.MaintenanceService.HashKV.path,
 ]);
 
-/**
- * A write may be resent elsewhere only when it provably never left this process: grpc-js failed
- * to connect at all. A channel that was not ready when the call started proves nothing: it may
- * connect, deliver the request, and lose the response (the chaos tests caught a Put applied twice).
- */
-function neverSent(err: EtcdClientError): boolean {
-  return /No connection established|failed to connect|Name resolution failed/i.test(err.details);
-}
-
 export class EtcdClient {
   readonly endpoints: readonly string[];
   private readonly targets: string[];
@@ -94,6 +85,7 @@ export class EtcdClient {
       } catch (e) {
         const err = e as EtcdClientError;
         const retry =
+          // A write is resent only when it never left (the chaos tests caught a Put applied twice).
           err.code === grpc.status.UNAVAILABLE && attempt < n && (READ_ONLY.has(method.path) || neverSent(err));
         if (!retry) throw err;
         if (this.current === i) this.current = (i + 1) % n;

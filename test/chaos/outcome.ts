@@ -3,7 +3,7 @@
 // connection, "no leader") is 'info', because the request may already be in
 // the Raft log and take effect later.
 import * as grpc from '@grpc/grpc-js';
-import { EtcdClientError } from '../../src/client/index.js';
+import { EtcdClientError, neverSent } from '../../src/client/index.js';
 import type { Outcome } from './history.js';
 
 const DEFINITE = new Set<grpc.status>([
@@ -12,15 +12,6 @@ const DEFINITE = new Set<grpc.status>([
   grpc.status.NOT_FOUND,
   grpc.status.OUT_OF_RANGE,
 ]);
-
-// grpc-js fails a call this way when no connection could be made: the
-// request never left the client.
-const NEVER_SENT = /^No connection established/;
-
-/** The call failed before the request was sent (no connection to the member). */
-export function neverSent(e: unknown): boolean {
-  return e instanceof EtcdClientError && e.code === grpc.status.UNAVAILABLE && NEVER_SENT.test(e.details);
-}
 
 export function classify(e: unknown): { outcome: Exclude<Outcome, 'ok'>; error: string } {
   if (e instanceof EtcdClientError) {

@@ -7,8 +7,8 @@
 // docs/RELIABILITY.md, finding 1). A request is only moved to another member
 // when it provably never left (no connection), and an indeterminate op means
 // a fresh connection to home.
-import { EtcdClient } from '../../../src/client/index.js';
-import { classify, neverSent } from '../outcome.js';
+import { EtcdClient, neverSent } from '../../../src/client/index.js';
+import { classify } from '../outcome.js';
 
 /** How long a client stays on another member before trying home again. */
 const AWAY_MS = 3000;
