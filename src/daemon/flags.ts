@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig, type ServerConfig } from '../server/config.js';
-import { INJECTABLE_BUGS, type InjectedBug } from '../server/test-hooks.js';
 
 // The daemon's command line: etcd's flag names and defaults. Every flag can also come from the
 // environment as ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER), which is what `member add` prints.
@@ -14,7 +13,7 @@ function envName(flag: string): string {
   return 'ETCD_' + flag.replace(/-/g, '_').toUpperCase();
 }
 
-function intArg(value: string): number {
+export function intArg(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`invalid value "${value}": not a non-negative integer`);
   return n;
@@ -32,27 +31,6 @@ function urlList(value: string): string[] {
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError(`URL scheme must be http or https: ${u}`);
   }
   return urls;
-}
-
-function dialMap(value: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const pair of value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError(`invalid --test-peer-dial-map entry "${pair}" (want peerURL=dialURL)`);
-    map.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
-  return map;
-}
-
-function isBug(name: string): name is InjectedBug {
-  return INJECTABLE_BUGS.some((b) => b === name);
-}
-
-function bugList(value: string): InjectedBug[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const unknown = names.filter((n) => !isBug(n));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown bug "${unknown[0]}" (known: ${INJECTABLE_BUGS.join(', ')})`);
-  return names.filter(isBug);
 }
 
 export function parseInitialCluster(value: string): { name: string; peerUrl: string }[] {
@@ -91,13 +69,10 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--election-timeout <ms>', 'election timeout in milliseconds', 'election-timeout').argParser(intArg).default(d.electionTimeoutMs))
     .addOption(opt('--max-txn-ops <n>', 'maximum operations in one transaction', 'max-txn-ops').argParser(intArg).default(d.maxTxnOps))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
-    .addOption(new Option('--test-fsync-delay-ms <ms>', 'TESTING ONLY: slow every Raft log fsync down by this much').argParser(intArg).default(0).hideHelp())
-    .addOption(new Option('--test-peer-dial-map <pairs>', 'TESTING ONLY: peerURL=dialURL,... to reach peers through proxies').argParser(dialMap).default(new Map<string, string>()).hideHelp())
-    .addOption(new Option('--test-bug <names>', `TESTING ONLY: inject bugs (${INJECTABLE_BUGS.join(', ')})`).argParser(bugList).default([]).hideHelp())
     .allowExcessArguments(false);
 }
 
-interface RawFlags {
+export interface RawFlags {
   name: string;
   dataDir?: string;
   listenClientUrls: string[];
@@ -114,9 +89,6 @@ interface RawFlags {
   electionTimeout: number;
   maxTxnOps: number;
   logLevel: string;
-  testFsyncDelayMs: number;
-  testBug: InjectedBug[];
-  testPeerDialMap: Map<string, string>;
 }
 
 export function toOptions(raw: RawFlags): DaemonOptions {
@@ -141,7 +113,6 @@ export function toOptions(raw: RawFlags): DaemonOptions {
       heartbeatIntervalMs: raw.heartbeatInterval,
       electionTimeoutMs: raw.electionTimeout,
       maxTxnOps: raw.maxTxnOps,
-      testHooks: { fsyncDelayMs: raw.testFsyncDelayMs, bugs: new Set(raw.testBug), peerDialMap: raw.testPeerDialMap },
     },
   };
 }

@@ -100,17 +100,21 @@ export class RawNode {
     this.raft.reportUnreachable(id);
   }
 
-  hasReady(): boolean {
+  /**
+   * `withCommitted` false leaves committed entries for a later Ready: the application is still
+   * applying earlier ones and bounds how many it holds.
+   */
+  hasReady(withCommitted = true): boolean {
     if (this.inProgress) return false;
     this.raft.flush();
     const r = this.raft;
     const soft = r.softState();
     if (soft.lead !== this.prevSoft.lead || soft.state !== this.prevSoft.state) return true;
     if (!sameHardState(r.hardState(), this.prevHard)) return true;
-    return r.log.hasUnstable() || r.hasMessages() || r.hasReadStates() || r.log.hasNextCommittedEntries();
+    return r.log.hasUnstable() || r.hasMessages() || r.hasReadStates() || (withCommitted && r.log.hasNextCommittedEntries());
   }
 
-  ready(): Ready {
+  ready(withCommitted = true): Ready {
     if (this.inProgress) throw new Error('raft: ready() called before advance() of the previous Ready');
     this.raft.flush();
     const r = this.raft;
@@ -118,7 +122,7 @@ export class RawNode {
     const hard = r.hardState();
     const rd: Ready = {
       entries,
-      committedEntries: r.log.nextCommittedEntries(this.maxCommittedSize),
+      committedEntries: withCommitted ? r.log.nextCommittedEntries(this.maxCommittedSize) : [],
       messages: r.takeMessages().map((message) => ({ message, afterPersist: mustPersistBeforeSend(message.type) })),
       readStates: r.takeReadStates(),
       mustSync: entries.length > 0 || hard.term !== this.prevHard.term || hard.vote !== this.prevHard.vote,
@@ -152,6 +156,22 @@ export class RawNode {
     }
     this.inProgress = undefined;
     this.raft.onPersisted();
+  }
+
+  /** The scalar part of status(), cheap enough for every Ready. */
+  basicStatus(): Omit<Status, 'config' | 'progress'> {
+    const r = this.raft;
+    return {
+      id: r.id,
+      term: r.term,
+      vote: r.vote,
+      lead: r.lead,
+      state: r.state,
+      commit: r.log.committed,
+      applied: r.log.applied,
+      lastIndex: r.log.lastIndex(),
+      leadTransferee: r.leadTransferee,
+    };
   }
 
   status(): Status {

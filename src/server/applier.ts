@@ -10,6 +10,7 @@ import type { MvccStore } from '../mvcc/store.js';
 import type { MvccEvent } from '../mvcc/types.js';
 import { toDeleteRange, toPut, toTxn } from '../wire/requests.js';
 import type { Alarms } from './alarms.js';
+import { applyStateWriter, ensureApplyState, readApplyState, type ApplyPoint } from './apply-state.js';
 import type { AlarmType, ApplyResult } from './apply-results.js';
 import type { CommittedEntry } from './consensus.js';
 import { fail, ok } from './errors.js';
@@ -23,6 +24,8 @@ export interface BatchOutcome {
   applied: AppliedRequest[];
   events: MvccEvent[];
   revision: number;
+  /** A conf change or a member update/publish was applied. */
+  membersChanged: boolean;
 }
 
 const ALARM_NAME: Record<number, AlarmType | undefined> = {
@@ -33,8 +36,8 @@ const ALARM_NAME: Record<number, AlarmType | undefined> = {
 // Applies committed entries, in index order, to the MVCC store and lessor. A whole batch is one
 // SQLite transaction that also records the applied index, so state and index never disagree.
 export class Applier {
-  private applied: number;
-  private readonly saveApplied: Database.Statement<[number]>;
+  private point: ApplyPoint;
+  private readonly saveApplied: (p: ApplyPoint) => void;
 
   constructor(
     private readonly db: Database.Database,
@@ -44,41 +47,47 @@ export class Applier {
     private readonly members: MemberStore,
     private readonly auth: AuthStore,
   ) {
-    db.exec('CREATE TABLE IF NOT EXISTS apply_state (id INTEGER PRIMARY KEY CHECK (id = 0), applied_index INTEGER NOT NULL)');
-    db.exec('INSERT OR IGNORE INTO apply_state (id, applied_index) VALUES (0, 0)');
-    this.saveApplied = db.prepare('UPDATE apply_state SET applied_index = ? WHERE id = 0');
-    this.applied = (db.prepare('SELECT applied_index AS a FROM apply_state WHERE id = 0').get() as { a: number }).a;
+    ensureApplyState(db);
+    this.saveApplied = applyStateWriter(db);
+    this.point = readApplyState(db);
   }
 
   appliedIndex(): number {
-    return this.applied;
+    return this.point.index;
+  }
+
+  appliedTerm(): number {
+    return this.point.term;
   }
 
   /** Re-reads the applied index, e.g. after a snapshot replaced the state. */
   reload(): void {
-    this.applied = (this.db.prepare('SELECT applied_index AS a FROM apply_state WHERE id = 0').get() as { a: number }).a;
+    this.point = readApplyState(this.db);
   }
 
   applyBatch(entries: readonly CommittedEntry[]): BatchOutcome {
     const applied: AppliedRequest[] = [];
     const events: MvccEvent[] = [];
-    let last = this.applied;
+    let last = this.point;
+    let membersChanged = false;
     this.db.transaction(() => {
       for (const entry of entries) {
-        if (entry.index <= last) continue;
-        last = entry.index;
+        if (entry.index <= last.index) continue;
+        last = { index: entry.index, term: entry.term };
         if (entry.type === 'confChange') {
           applied.push(this.applyConfChange(entry.data));
+          membersChanged = true;
           continue;
         }
         if (entry.data.length === 0) continue; // a leader's empty entry
         const req = InternalRequest.decode(entry.data);
+        if (req.member_attributes !== undefined || req.member_update !== undefined) membersChanged = true;
         applied.push({ id: req.ID, result: this.applyOne(req, entry.index, events) });
       }
-      if (last !== this.applied) this.saveApplied.run(last);
+      if (last.index !== this.point.index) this.saveApplied(last);
     })();
-    this.applied = last;
-    return { applied, events, revision: this.store.currentRevision() };
+    this.point = last;
+    return { applied, events, revision: this.store.currentRevision(), membersChanged };
   }
 
   /** Membership changes take effect when applied, on every member at the same index. */

@@ -1,7 +1,9 @@
-import type { ConfState, Snapshot, StorageError } from '../raft/index.js';
+import type { Member } from '../cluster/member-store.js';
+import type { ConfChange, ConfState } from '../raft/index.js';
 
-// The seam between the server and whatever orders its writes. The server proposes bytes and
-// applies what comes back committed; it never sees Raft messages, terms or the network.
+// The seam between the state machine (main thread) and consensus (the Raft thread). The server
+// proposes bytes and applies what comes back committed; it never sees Raft messages or the
+// network. Both sides speak these types; consensus/raft-thread.ts implements Consensus.
 
 export interface CommittedEntry {
   index: number;
@@ -26,34 +28,46 @@ export type ProposeError = { kind: 'no_leader' } | { kind: 'busy' } | { kind: 's
 
 export type ReadIndexResult = { ok: true; index: number } | { ok: false; error: ProposeError };
 
-/** What the consensus layer needs from the state machine it drives. */
+/** A snapshot received from the leader, on disk, to replace the state machine with. */
+export interface SnapshotFile {
+  index: number;
+  term: number;
+  confState: ConfState;
+  path: string;
+}
+
+/** What consensus needs from the state machine it drives. */
 export interface StateMachineHost {
   appliedIndex(): number;
-  /** Applies committed entries in index order, in one durable step. Must not throw. */
-  apply(entries: CommittedEntry[]): void;
+  /**
+   * Applies committed entries in index order, in one durable step, and reports whether the
+   * membership changed. Must not throw (a failure is fatal for the member).
+   */
+  apply(entries: CommittedEntry[]): { membersChanged: boolean };
   /** Membership as of the applied index. */
-  confState(): ConfState;
-  /** A copy of the state machine at its applied index, for a follower that needs a snapshot. */
-  snapshot(): Snapshot | StorageError;
-  /** Replaces the state machine with a snapshot's data; durable when it returns. */
-  restore(snapshot: Snapshot): void;
+  members(): Member[];
+  /** Replaces the state machine with a snapshot's data; durable when it resolves. */
+  restore(snapshot: SnapshotFile): Promise<void>;
   /** Called when this member becomes or stops being the leader. */
   leadershipChanged(isLeader: boolean): void;
-  /** Lets the state machine flush its state durably before the log drops entries it covers. */
+  /** Makes the applied state durable, so the log may drop the entries it covers. */
   checkpoint(): void;
-  /** Every member's peer URLs as of the applied index, to point the network at them. */
-  peers(): { id: bigint; peerUrls: string[] }[];
 }
 
 export interface Consensus {
   /** Starts ordering entries; committed entries after the host's applied index reach host.apply. */
-  start(host: StateMachineHost): void;
-  /** Queues a write. It reaches `apply` once committed, or never if this returns an error. */
-  propose(data: Uint8Array): ProposeError | undefined;
+  start(host: StateMachineHost): Promise<void>;
+  /** Queues a write. It reaches `apply` once committed, or never if this resolves to an error. */
+  propose(data: Uint8Array): Promise<ProposeError | undefined>;
+  proposeConfChange(cc: ConfChange): Promise<ProposeError | undefined>;
+  /** Asks the leader (this member) to hand leadership to `target`. */
+  transferLeader(target: bigint): Promise<ProposeError | undefined>;
   /** Resolves once a leader is known (true), or after `timeoutMs` without one (false). */
   waitForLeader(timeoutMs: number): Promise<boolean>;
   /** The index a linearizable read must see applied before it runs. */
   readIndex(): Promise<ReadIndexResult>;
   status(): ConsensusStatus;
+  /** Leader only: how far each member's log matches the leader's. */
+  progress(): Promise<Map<bigint, { match: number; isLearner: boolean }> | undefined>;
   stop(): Promise<void>;
 }

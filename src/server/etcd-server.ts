@@ -9,23 +9,22 @@ import { MemberStore, type Member } from '../cluster/member-store.js';
 import { Lessor, MAX_LEASE_TTL } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
 import type { MvccEvent, RangeRequest, RangeResult, TxnRequest, TxnResult } from '../mvcc/types.js';
-import type { ConfChange, ConfState, Snapshot, StorageError } from '../raft/index.js';
+import { RaftThread } from '../consensus/raft-thread.js';
+import type { ConfChange } from '../raft/index.js';
 import { DurableLog } from '../storage/durable-log.js';
-import { RaftStorage } from '../storage/raft-storage.js';
 import { WatchHub } from '../watch/index.js';
 import { Alarms } from './alarms.js';
 import { Applier } from './applier.js';
 import type { ApplyResult } from './apply-results.js';
 import { bootstrapNewCluster, type Identity } from './bootstrap.js';
-import type { CommittedEntry, ConsensusStatus, StateMachineHost } from './consensus.js';
+import type { CommittedEntry, ConsensusStatus, SnapshotFile, StateMachineHost } from './consensus.js';
 import type { ServerConfig } from './config.js';
 import { DEFAULT_QUOTA_BYTES } from './config.js';
 import { fail, fromProposeError, ok, type ServerResult } from './errors.js';
 import { IdGenerator } from './id-generator.js';
 import { LeaderForwarder } from './leader-forwarder.js';
 import { MemberAdmin } from './member-admin.js';
-import { RaftConsensus, type PeerInbound, type PeerNetwork } from './raft-consensus.js';
-import { copySnapshot, dbSize, dbSizeInUse, openStateDb, restoreSnapshot } from './state-db.js';
+import { dbSize, dbSizeInUse, installSnapshot, openStateDb } from './state-db.js';
 import { Proposer } from './proposer.js';
 import { AppliedIndexWaiters } from './waiters.js';
 
@@ -59,11 +58,11 @@ export class EtcdServer {
   readonly members: MemberStore;
   readonly auth: AuthStore;
   readonly watchHub: WatchHub;
-  readonly consensus: RaftConsensus;
+  readonly consensus: RaftThread;
   readonly forwarder: LeaderForwarder;
   readonly memberAdmin: MemberAdmin;
-  private readonly log: DurableLog;
   private readonly applier: Applier;
+  private readonly stateDbPath: string;
   private readonly proposer: Proposer;
   private readonly appliedWaiters: AppliedIndexWaiters;
   private readonly ids: IdGenerator;
@@ -78,20 +77,21 @@ export class EtcdServer {
   constructor(
     readonly config: ServerConfig,
     private readonly logger: Logger,
-    /** Builds the peer network once this member's identity is known. */
-    makeNetwork: (identity: Identity, inbound: PeerInbound) => PeerNetwork,
     /**
      * Set when this member joins an existing cluster (a new cluster derives its identity from the
      * flags), with the membership a peer reported.
      */
     joined?: Identity & { membership?: { members: Member[] } },
-    private readonly onRemoved: () => void = () => undefined,
+    private readonly onRemoved: (graceMs: number) => void = () => undefined,
     private readonly onFatal: (err: unknown) => void = () => undefined,
+    /** A replacement Raft thread entry point (the fault-injection tests use one). */
+    raftWorker?: { url: URL; extension: unknown },
   ) {
     const memberDir = join(config.dataDir, 'member');
     mkdirSync(memberDir, { recursive: true, mode: 0o700 });
 
-    this.db = openStateDb(join(memberDir, 'state.db'));
+    this.stateDbPath = join(memberDir, 'state.db');
+    this.db = openStateDb(this.stateDbPath);
     this.lessor = new Lessor(this.db);
     this.store = new MvccStore(this.db, this.lessor);
     this.alarms = new Alarms(this.db);
@@ -104,42 +104,34 @@ export class EtcdServer {
     this.forwarder = new LeaderForwarder(this.members);
     this.memberAdmin = new MemberAdmin(this);
 
-    this.log = new DurableLog(join(memberDir, 'raft.db'), config.testHooks.fsyncDelayMs);
-    let identity = this.log.identity();
-    if (identity === undefined && joined !== undefined) {
-      this.log.setIdentity(joined.memberId, joined.clusterId);
-      identity = joined;
-    }
-    identity ??= bootstrapNewCluster(config, this.log);
+    const identity = establishIdentity(config, join(memberDir, 'raft.db'), joined);
     this.memberId = identity.memberId;
     this.joinView = joined?.membership?.members;
     this.clusterId = identity.clusterId;
     this.ids = new IdGenerator(this.memberId);
 
-    const storage = new RaftStorage(this.log, {
-      confState: () => this.members.confState(),
-      snapshot: () => this.consensus.snapshotForStorage(this.host),
-    });
-    const inbound: PeerInbound = {
-      onMessages: (msgs) => this.consensus.inbound.onMessages(msgs),
-      onSnapshot: (msg) => this.consensus.inbound.onSnapshot(msg),
-      onUnreachable: (id) => this.consensus.inbound.onUnreachable(id),
-      onSnapshotStatus: (id, ok) => this.consensus.inbound.onSnapshotStatus(id, ok),
-    };
-    this.consensus = new RaftConsensus({
-      id: this.memberId,
-      storage,
-      network: makeNetwork(identity, inbound),
-      logger,
-      heartbeatMs: config.heartbeatIntervalMs,
-      electionMs: config.electionTimeoutMs,
-      snapshotCount: config.snapshotCount,
-      catchUpEntries: CATCH_UP_ENTRIES,
-      onRemoved: () => this.onRemoved(),
-      onFatal: (err) => {
-        this.logger.fatal({ err }, 'cannot persist or apply the Raft log; stopping');
-        this.onFatal(err);
+    this.consensus = new RaftThread({
+      config: {
+        memberId: this.memberId,
+        clusterId: this.clusterId,
+        memberDir,
+        stateDbPath: this.stateDbPath,
+        logLevel: logger.level,
+        heartbeatMs: config.heartbeatIntervalMs,
+        electionMs: config.electionTimeoutMs,
+        catchUpEntries: CATCH_UP_ENTRIES,
+        listenPeerUrls: config.listenPeerUrls,
+        applied: this.applier.appliedIndex(),
+        appliedTerm: this.applier.appliedTerm(),
+        members: this.members.list(),
+        initialPeers: (joined?.membership?.members ?? []).map((m) => ({ id: m.id, peerUrls: m.peerUrls })),
+        extension: raftWorker?.extension,
       },
+      workerUrl: raftWorker?.url,
+      logger,
+      snapshotCount: config.snapshotCount,
+      onRemoved: (graceMs) => this.onRemoved(graceMs),
+      onFatal: (message) => this.onFatal(new Error(message)),
     });
     this.proposer = new Proposer({
       sink: this.consensus,
@@ -155,8 +147,7 @@ export class EtcdServer {
   private readonly host: StateMachineHost = {
     appliedIndex: () => this.applier.appliedIndex(),
     apply: (entries) => this.applyCommitted(entries),
-    confState: (): ConfState => this.members.confState(),
-    snapshot: (): Snapshot | StorageError => this.makeSnapshot(),
+    members: () => this.members.list(),
     restore: (snap) => this.restore(snap),
     leadershipChanged: (isLeader) => {
       if (isLeader) this.lessor.promote();
@@ -165,13 +156,12 @@ export class EtcdServer {
     checkpoint: () => {
       this.db.pragma('wal_checkpoint(FULL)');
     },
-    peers: () => this.members.list(),
   };
 
-  /** Replays the unapplied tail of the log and starts serving. */
-  run(): void {
+  /** Starts the Raft thread, which replays the unapplied tail of the log, and starts serving. */
+  async run(): Promise<void> {
     this.watchHub.run();
-    this.consensus.start(this.host);
+    await this.consensus.start(this.host);
     this.leaseTimer = setInterval(() => this.revokeExpiredLeases(), LEASE_CHECK_INTERVAL_MS);
     this.leaseTimer.unref();
     this.logger.info(
@@ -190,7 +180,6 @@ export class EtcdServer {
     await this.consensus.stop();
     this.proposer.stop();
     this.appliedWaiters.releaseAll();
-    this.log.close();
     this.db.close();
   }
 
@@ -290,10 +279,8 @@ export class EtcdServer {
     return this.propose({ alarm: req }, false);
   }
 
-  async memberUpdate(id: bigint, peerUrls: string[]): Promise<ApplyResult> {
-    const r = await this.propose({ member_update: { ID: id, peerURLs: peerUrls } }, false);
-    this.consensus.refreshPeers();
-    return r;
+  memberUpdate(id: bigint, peerUrls: string[]): Promise<ApplyResult> {
+    return this.propose({ member_update: { ID: id, peerURLs: peerUrls } }, false);
   }
 
   /** Proposes an auth change (an `auth_*` or `authenticate` entry, built by api/auth-service.ts). */
@@ -319,7 +306,7 @@ export class EtcdServer {
     if (m === undefined || m.isLearner) return fail({ kind: 'bad_leader_transferee' });
     if (!this.isLeader()) return fail({ kind: 'not_leader' });
     if (target === this.memberId) return ok(null);
-    const err = this.consensus.transferLeader(target);
+    const err = await this.consensus.transferLeader(target);
     if (err !== undefined) return fail(fromProposeError(err));
     const deadline = Date.now() + REQUEST_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -336,23 +323,17 @@ export class EtcdServer {
 
   // ---- apply ----
 
-  private applyCommitted(entries: CommittedEntry[]): void {
+  private applyCommitted(entries: CommittedEntry[]): { membersChanged: boolean } {
     const outcome = this.applier.applyBatch(entries);
     if (outcome.events.length > 0) for (const sink of this.sinks) sink.publish(outcome.events, outcome.revision);
     for (const a of outcome.applied) this.proposer.settle(a.id, a.result);
     this.appliedWaiters.advance(this.applier.appliedIndex());
     this.checkQuota();
+    return { membersChanged: outcome.membersChanged };
   }
 
-  private makeSnapshot(): Snapshot | StorageError {
-    const index = this.applier.appliedIndex();
-    const term = this.log.term(index);
-    if (term === undefined) return { error: 'snapshot-temporarily-unavailable' };
-    return { metadata: { index, term, confState: this.members.confState() }, data: copySnapshot(this.db) };
-  }
-
-  private restore(snap: Snapshot): void {
-    restoreSnapshot(this.db, snap.data);
+  private async restore(snap: SnapshotFile): Promise<void> {
+    await installSnapshot(this.stateDbPath, snap.path);
     this.lessor.reload();
     this.alarms.reload();
     this.members.reload();
@@ -360,7 +341,7 @@ export class EtcdServer {
     this.applier.reload();
     this.appliedWaiters.advance(this.applier.appliedIndex());
     this.watchHub.resync();
-    this.logger.info({ index: snap.metadata.index }, 'installed snapshot from the leader');
+    this.logger.info({ index: snap.index }, 'installed snapshot from the leader');
   }
 
   private checkQuota(): void {
@@ -417,4 +398,23 @@ export class EtcdServer {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The member and cluster IDs of this data directory. A directory that has them keeps them; a
+ * joining member takes the ones a peer reported; a new cluster's members derive them from the
+ * flags and write the bootstrap entries. The Raft thread owns the log from then on.
+ */
+function establishIdentity(config: ServerConfig, logPath: string, joined: Identity | undefined): Identity {
+  const log = new DurableLog(logPath);
+  try {
+    let identity = log.identity();
+    if (identity === undefined && joined !== undefined) {
+      log.setIdentity(joined.memberId, joined.clusterId);
+      identity = joined;
+    }
+    return identity ?? bootstrapNewCluster(config, log);
+  } finally {
+    log.close();
+  }
 }

@@ -96,7 +96,7 @@ export class MemberAdmin {
       if (!r.ok) return r;
       return ok(s.members.list());
     }
-    const progress = s.consensus.progress();
+    const progress = await s.consensus.progress();
     const leaderMatch = progress?.get(s.memberId)?.match ?? 0;
     const learnerMatch = progress?.get(id)?.match ?? 0;
     if (learnerMatch === 0 || learnerMatch < leaderMatch * LEARNER_READY_FRACTION) return fail({ kind: 'learner_not_ready' });

@@ -8,8 +8,8 @@ import { Waiters } from './waiters.js';
 
 /** What the proposer needs of the consensus layer. */
 export interface ProposalSink {
-  propose(data: Uint8Array): ProposeError | undefined;
-  proposeConfChange(cc: ConfChange): ProposeError | undefined;
+  propose(data: Uint8Array): Promise<ProposeError | undefined>;
+  proposeConfChange(cc: ConfChange): Promise<ProposeError | undefined>;
   waitForLeader(timeoutMs: number): Promise<boolean>;
 }
 
@@ -62,16 +62,16 @@ export class Proposer {
     this.waiters.triggerAll(fail({ kind: 'stopped' }));
   }
 
-  private async submit(id: bigint, send: () => ProposeError | undefined): Promise<ApplyResult> {
+  private async submit(id: bigint, send: () => Promise<ProposeError | undefined>): Promise<ApplyResult> {
     const deadline = Date.now() + this.o.timeoutMs;
     const done = this.waiters.register(id);
-    let err = send();
+    let err = await send();
     // Without a leader, or while it is busy, wait and retry instead of failing a request the
     // client won't retry itself. Each retry waits on a timer, so the event loop keeps turning.
     while ((err?.kind === 'no_leader' || err?.kind === 'busy') && Date.now() < deadline) {
       if (!(await this.o.sink.waitForLeader(deadline - Date.now()))) break;
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
-      err = send();
+      err = await send();
     }
     if (err !== undefined) {
       this.waiters.cancel(id);

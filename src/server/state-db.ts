@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import type { InstallRequest, InstallResult } from './snapshot-install-worker.js';
 
-// The state database file: how it is opened, measured and copied. A snapshot of the state machine
-// is a copy of the whole database, which holds the applied index, the membership and the leases
-// next to the keys.
+// The state database file: how it is opened, measured and replaced by a snapshot. It holds the
+// applied index, the membership, the leases and auth next to the keys, so a copy of it is a
+// snapshot of the whole state machine.
 
 /**
  * The Raft log is the durable record of every acknowledged write, so the state database only needs
@@ -16,6 +15,8 @@ export function openStateDb(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Snapshot builds and installs use connections of their own on other threads.
+  db.pragma('busy_timeout = 60000');
   return db;
 }
 
@@ -33,46 +34,20 @@ export function dbSizeInUse(db: Database.Database): number {
   return pragmaNumber(db, 'page_size') * (pragmaNumber(db, 'page_count') - pragmaNumber(db, 'freelist_count'));
 }
 
-function withTempDir<T>(fn: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'raftkv-state-'));
-  try {
-    return fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A consistent copy of the database as bytes. */
-export function copySnapshot(db: Database.Database): Uint8Array {
-  return withTempDir((dir) => {
-    const path = join(dir, 'snap.db');
-    db.prepare('VACUUM INTO ?').run(path);
-    return readFileSync(path);
-  });
-}
-
 /**
- * Replaces every table's contents with the snapshot's, in one transaction, then checkpoints so the
- * result is durable before the caller discards the log that led to the old state.
+ * Replaces the database's contents with the snapshot file's, on a worker thread, durably. The
+ * caller's connection sees the old state until the install commits and must not write meanwhile.
  */
-export function restoreSnapshot(db: Database.Database, data: Uint8Array): void {
-  withTempDir((dir) => {
-    const path = join(dir, 'incoming.db');
-    writeFileSync(path, data);
-    db.prepare("ATTACH DATABASE ? AS snap").run(path);
-    try {
-      const tables = (
-        db.prepare("SELECT name FROM snap.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]
-      ).map((t) => t.name);
-      db.transaction(() => {
-        for (const t of tables) {
-          const q = `"${t.replace(/"/g, '""')}"`;
-          db.exec(`DELETE FROM main.${q}; INSERT INTO main.${q} SELECT * FROM snap.${q};`);
-        }
-      })();
-    } finally {
-      db.exec('DETACH DATABASE snap');
-    }
+export function installSnapshot(dbPath: string, snapshotPath: string): Promise<void> {
+  const req: InstallRequest = { dbPath, snapshotPath };
+  const worker = new Worker(new URL('./snapshot-install-worker.js', import.meta.url), { workerData: req });
+  return new Promise<void>((resolve, reject) => {
+    let result: InstallResult | undefined;
+    worker.once('message', (r: InstallResult) => (result = r));
+    worker.once('error', (err) => (result = { ok: false, error: err.message }));
+    worker.once('exit', () => {
+      if (result?.ok === true) resolve();
+      else reject(new Error(`snapshot install failed: ${result?.error ?? 'the installer exited without a result'}`));
+    });
   });
-  db.pragma('wal_checkpoint(FULL)');
 }

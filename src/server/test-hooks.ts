@@ -13,11 +13,7 @@ export type InjectedBug =
 export const INJECTABLE_BUGS: readonly InjectedBug[] = ['local-reads', 'ack-before-persist', 'watch-reorder'];
 
 export interface TestHooks {
-  /** Extra time every durable write of the Raft log takes, as a slow disk would (blocking). */
-  fsyncDelayMs: number;
   bugs: ReadonlySet<InjectedBug>;
-  /** Peer URL -> the URL to dial instead (a per-link proxy of the fault-injection harness). */
-  peerDialMap: ReadonlyMap<string, string>;
 }
 
-export const NO_TEST_HOOKS: TestHooks = { fsyncDelayMs: 0, bugs: new Set(), peerDialMap: new Map() };
+export const NO_TEST_HOOKS: TestHooks = { bugs: new Set() };

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import type { Entry as LogEntry, EntryType, HardState } from '../raft/types.js';
-import { blockFor } from '../util/block-for.js';
 
 // The durable Raft log: entries, hard state and the compaction point, in their own SQLite file.
 // Every save() is one transaction with synchronous=FULL, so it is fsync'd when save() returns:
@@ -33,11 +32,7 @@ export class DurableLog {
   private hs: HardState;
   private syncing = true;
 
-  /** `syncDelayMs` is a test-only slow-disk stand-in, added to every fsync'd write. */
-  constructor(
-    path: string,
-    private readonly syncDelayMs = 0,
-  ) {
+  constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -122,7 +117,6 @@ export class DurableLog {
         this.putMeta.run('hs_commit', String(hardState.commit));
       }
     })();
-    if (sync && this.syncDelayMs > 0) blockFor(this.syncDelayMs);
     const tail = entries[entries.length - 1];
     if (tail !== undefined) this.last = tail.index;
     if (hardState !== undefined) this.hs = { ...hardState };

@@ -12,10 +12,11 @@ export interface TransportHandler {
   /** One received batch, in arrival order. Only messages addressed to this member. */
   onMessages(msgs: Message[]): void;
   /**
-   * A received MsgSnap with snapshot.data filled. The sender is told of success only after the
-   * returned promise resolves; a rejection reports failure to the sender.
+   * A received MsgSnap; its data is in `file` (on disk, fsync'd), which the handler now owns. The
+   * sender is told of success only after the returned promise resolves; a rejection reports
+   * failure to the sender.
    */
-  onSnapshot(msg: Message): void | Promise<void>;
+  onSnapshot(msg: Message, file: string): void | Promise<void>;
   /** Messages to the member were (or may have been) lost; Raft should probe it. */
   onUnreachable(id: NodeId): void;
   /** Outcome of sendSnapshot(), to feed Raft's ReportSnapshot. */
@@ -24,4 +25,12 @@ export interface TransportHandler {
   onRemoved?(): void;
   /** The cluster as this member knows it, for a member that is joining. */
   membership?(): ClusterMembership;
+}
+
+/** Where snapshot data lives on disk: snapshots stream from and to files, never whole in memory. */
+export interface SnapshotFiles {
+  /** The file with the data of the snapshot at `index` that this member sends, while it has it. */
+  fileFor(index: number): string | undefined;
+  /** A fresh path to receive a snapshot into; the transport removes it if the transfer fails. */
+  incomingPath(): string;
 }

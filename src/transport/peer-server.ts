@@ -1,14 +1,15 @@
 // The receiving side of the peer port: Peer.Stream batches go to the handler in arrival order;
-// Peer.Snapshot is reassembled in memory and acknowledged after the handler has applied it.
+// Peer.Snapshot is written to a file as it arrives and acknowledged after the handler has applied it.
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import * as pb from '../gen/raftkvpeer.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { messageFromPb } from './codec.js';
 import { SERVER_OPTIONS } from './grpc-options.js';
-import type { TransportHandler } from './handler.js';
+import type { SnapshotFiles, TransportHandler } from './handler.js';
 import { CLUSTER_MISMATCH, MEMBER_REMOVED, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
 import { peerAddress } from './peer-url.js';
+import { SnapshotReceiver } from './snapshot-receiver.js';
 import type { TransportStats } from './stats.js';
 
 export interface PeerServerOptions {
@@ -16,6 +17,7 @@ export interface PeerServerOptions {
   logger: Logger;
   stats: TransportStats;
   handler: Pick<TransportHandler, 'onMessages' | 'onSnapshot' | 'membership'>;
+  files: SnapshotFiles;
   /** Removed members may not talk to the cluster again (etcd answers them 410 Gone). */
   isRemoved(id: NodeId): boolean;
 }
@@ -144,15 +146,13 @@ export class PeerServer {
       return;
     }
     call.sendMetadata(identityMetadata(this.opts.self));
+    const receiver = new SnapshotReceiver(this.opts.files.incomingPath());
     let msg: Message | undefined;
-    let total = 0;
-    let received = 0;
-    const chunks: Buffer[] = [];
     let done = false;
     const reject = (code: grpc.status, details: string): void => {
       if (done) return;
       done = true;
-      chunks.length = 0;
+      void receiver.discard();
       this.log.warn({ from: c.caller, details }, 'refused snapshot');
       callback({ code, details });
     };
@@ -169,46 +169,54 @@ export class PeerServer {
           return;
         }
         msg = d.value;
-        total = chunk.total_size;
+        receiver.expect(chunk.total_size);
       }
-      received += chunk.data.length;
-      if (received > total) {
-        reject(grpc.status.INVALID_ARGUMENT, `raftkv: snapshot larger than announced ${total} bytes`);
+      if (chunk.data.length === 0) return;
+      const err = receiver.accept(chunk.data);
+      if (err !== undefined) {
+        reject(grpc.status.INVALID_ARGUMENT, err);
         return;
       }
-      if (chunk.data.length > 0) chunks.push(chunk.data);
+      // Disk is the buffer: stop reading while writes are pending.
+      if (receiver.busy()) {
+        call.pause();
+        void receiver.drained().then(() => call.resume());
+      }
     });
     call.on('end', () => {
       if (done) return;
-      if (msg?.snapshot === undefined || received !== total) {
-        reject(grpc.status.INVALID_ARGUMENT, `raftkv: snapshot truncated at ${received} of ${total} bytes`);
-        return;
-      }
-      const complete: Message = { ...msg, snapshot: { ...msg.snapshot, data: Buffer.concat(chunks, total) } };
-      chunks.length = 0;
-      this.opts.stats.snapshotsReceived++;
-      this.log.info(
-        { from: c.caller, index: msg.snapshot.metadata.index, bytes: total },
-        'received snapshot; handing it to raft',
+      void receiver.finish().then(
+        (complete) => {
+          if (done) return;
+          if (msg === undefined || !complete.ok) {
+            reject(grpc.status.INVALID_ARGUMENT, complete.ok ? 'raftkv: empty snapshot call' : complete.error);
+            return;
+          }
+          this.opts.stats.snapshotsReceived++;
+          const index = msg.snapshot?.metadata.index;
+          this.log.info({ from: c.caller, index, bytes: complete.bytes }, 'received snapshot; handing it to raft');
+          const received = msg;
+          Promise.resolve()
+            .then(() => this.opts.handler.onSnapshot(received, receiver.path))
+            .then(
+              () => {
+                done = true;
+                callback(null, {});
+              },
+              (err: unknown) => {
+                this.log.error({ err }, 'applying a received snapshot failed');
+                reject(grpc.status.INTERNAL, `raftkv: snapshot not applied: ${err instanceof Error ? err.message : String(err)}`);
+              },
+            );
+        },
+        (err: unknown) => reject(grpc.status.INTERNAL, `raftkv: cannot store the snapshot: ${err instanceof Error ? err.message : String(err)}`),
       );
-      Promise.resolve()
-        .then(() => this.opts.handler.onSnapshot(complete))
-        .then(
-          () => {
-            done = true;
-            callback(null, {});
-          },
-          (err: unknown) => {
-            this.log.error({ err }, 'applying a received snapshot failed');
-            reject(grpc.status.INTERNAL, `raftkv: snapshot not applied: ${err instanceof Error ? err.message : String(err)}`);
-          },
-        );
     });
     call.on('cancelled', () => {
       if (done) return;
       done = true;
-      chunks.length = 0;
-      this.log.warn({ from: c.caller, received }, 'snapshot transfer cancelled by the sender');
+      void receiver.discard();
+      this.log.warn({ from: c.caller, received: receiver.received }, 'snapshot transfer cancelled by the sender');
     });
     call.on('error', (err: Error) => this.log.debug({ err, from: c.caller }, 'snapshot call error'));
   }

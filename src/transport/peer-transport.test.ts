@@ -15,6 +15,7 @@ import {
   stopAll,
   waitFor,
   type Node,
+  NO_SNAPSHOT_FILES,
 } from './test-kit.js';
 
 afterEach(stopAll);
@@ -178,6 +179,7 @@ describe('PeerTransport', () => {
       logger: silent,
       handler: recorder,
       queueCap: 10,
+      files: NO_SNAPSHOT_FILES,
     });
     try {
       a.addPeer(B, [b.url]); // not running yet: queued

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Message, NodeId } from '../raft/types.js';
 import type { BackoffOptions } from './backoff.js';
-import type { TransportHandler } from './handler.js';
+import type { SnapshotFiles, TransportHandler } from './handler.js';
 import type { PeerIdentity } from './peer-identity.js';
 import { PeerServer } from './peer-server.js';
 import { PeerStream } from './peer-stream.js';
@@ -17,6 +17,8 @@ export interface PeerTransportOptions {
   listenUrls: string[];
   logger: Logger;
   handler: TransportHandler;
+  /** Where snapshots are read from when sent and written to when received. */
+  files: SnapshotFiles;
   /** Per-peer outgoing queue cap (messages); beyond it messages are dropped. */
   queueCap?: number;
   backoff?: BackoffOptions;
@@ -54,6 +56,7 @@ export class PeerTransport {
       logger: this.log,
       stats: this.stats,
       handler: opts.handler,
+      files: opts.files,
       isRemoved: (id) => this.removed.has(id),
     });
   }
@@ -148,13 +151,14 @@ export class PeerTransport {
     }
   }
 
-  /** Transfers msg.snapshot (data included) to msg.to; the outcome goes to onSnapshotStatus. */
+  /** Transfers msg.snapshot with its data file to msg.to; the outcome goes to onSnapshotStatus. */
   sendSnapshot(msg: Message): void {
     const to = msg.to;
     const p = this.peers.get(to);
     if (this.state === 'stopped') return;
-    if (p === undefined || msg.snapshot === undefined) {
-      this.log.warn({ to: to.toString(16) }, 'cannot send snapshot: unknown peer or no snapshot');
+    const file = msg.snapshot === undefined ? undefined : this.opts.files.fileFor(msg.snapshot.metadata.index);
+    if (p === undefined || file === undefined) {
+      this.log.warn({ to: to.toString(16) }, 'cannot send snapshot: unknown peer or no snapshot file');
       queueMicrotask(() => this.opts.handler.onSnapshotStatus(to, false));
       return;
     }
@@ -166,14 +170,13 @@ export class PeerTransport {
     const abort = new AbortController();
     this.snapshots.set(to, abort);
     const started = Date.now();
-    const { index } = msg.snapshot.metadata;
-    const bytes = msg.snapshot.data.length;
-    this.log.info({ to: to.toString(16), index, bytes }, 'sending snapshot');
-    void sendSnapshot({ msg, urls: p.urls, self: this.self, signal: abort.signal }).then((r) => {
+    const index = msg.snapshot?.metadata.index;
+    this.log.info({ to: to.toString(16), index, file }, 'sending snapshot');
+    void sendSnapshot({ msg, file, urls: p.urls, self: this.self, signal: abort.signal }).then((r) => {
       if (this.snapshots.get(to) === abort) this.snapshots.delete(to);
       if (r.ok) {
         this.stats.snapshotsSent++;
-        this.log.info({ to: to.toString(16), index, bytes, ms: Date.now() - started }, 'snapshot sent');
+        this.log.info({ to: to.toString(16), index, ms: Date.now() - started }, 'snapshot sent');
       } else {
         this.stats.snapshotsFailed++;
         this.log.warn({ to: to.toString(16), index, reason: r.reason }, 'snapshot failed');

@@ -1,6 +1,8 @@
 // Sends one snapshot over Peer.Snapshot on a channel of its own: the MsgSnap (metadata) first,
-// then the data in 1 MiB chunks under gRPC flow control. The receiver answers only after it has
-// applied the snapshot, so the result is what Raft's ReportSnapshot needs.
+// then the data read from its file in 1 MiB chunks under gRPC flow control, so memory stays
+// bounded whatever the size. The receiver answers only after it has applied the snapshot, so the
+// result is what Raft's ReportSnapshot needs.
+import { open } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import * as pb from '../gen/raftkvpeer.js';
 import type { Message } from '../raft/types.js';
@@ -16,8 +18,9 @@ const CONNECT_TIMEOUT_MS = 5000;
 export type SnapshotSendResult = { ok: true } | { ok: false; reason: string };
 
 export interface SnapshotSendOptions {
-  /** A MsgSnap whose snapshot carries the data. */
+  /** A MsgSnap; its data is `file`. */
   msg: Message;
+  file: string;
   urls: readonly string[];
   self: PeerIdentity;
   signal: AbortSignal;
@@ -82,7 +85,6 @@ function waitForReady(client: grpc.Client, signal: AbortSignal): Promise<string 
 
 function transfer(client: grpc.Client, opts: SnapshotSendOptions): Promise<SnapshotSendResult> {
   const { msg, signal } = opts;
-  const data = msg.snapshot!.data;
   const chunkBytes = opts.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
   return new Promise((resolve) => {
     let settled = false;
@@ -127,12 +129,25 @@ function transfer(client: grpc.Client, opts: SnapshotSendOptions): Promise<Snaps
       return !settled;
     };
     void (async () => {
-      if (!(await write({ message: messageToPb(msg), total_size: data.length }))) return;
-      const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      for (let off = 0; off < bytes.length; off += chunkBytes) {
-        if (!(await write({ data: bytes.subarray(off, off + chunkBytes) }))) return;
+      const fh = await open(opts.file, 'r');
+      try {
+        const size = (await fh.stat()).size;
+        if (!(await write({ message: messageToPb(msg), total_size: size }))) return;
+        for (let off = 0; off < size; ) {
+          // A fresh buffer per chunk: grpc-js may still hold the previous one.
+          const buf = Buffer.allocUnsafe(Math.min(chunkBytes, size - off));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, off);
+          if (bytesRead <= 0) throw new Error(`snapshot file ended at ${off} of ${size} bytes`);
+          off += bytesRead;
+          if (!(await write({ data: buf.subarray(0, bytesRead) }))) return;
+        }
+        call.end();
+      } finally {
+        await fh.close();
       }
-      call.end();
-    })();
+    })().catch((err: unknown) => {
+      finish(failed(`cannot read the snapshot file: ${err instanceof Error ? err.message : String(err)}`));
+      call.cancel();
+    });
   });
 }

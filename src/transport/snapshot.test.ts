@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../raft/types.js';
-import { deadUrl, mesh, sleep, startNode, stopAll, waitFor } from './test-kit.js';
+import { deadUrl, mesh, sleep, startNode, stopAll, waitFor, type Node } from './test-kit.js';
 
 afterEach(stopAll);
 
 const A = 1n;
 const B = 0xfedcba9876543210n;
 
-function snapMsg(data: Uint8Array, to = B): Message {
+const INDEX = 1000;
+
+/** A MsgSnap from `from`, whose data that node offers as the snapshot at INDEX. */
+function snapMsg(from: Node, data: Uint8Array, to = B): Message {
+  from.files.offer(INDEX, data);
   return {
     type: 'MsgSnap',
     from: A,
@@ -20,7 +24,7 @@ function snapMsg(data: Uint8Array, to = B): Message {
     commit: 0,
     reject: false,
     rejectHint: 0,
-    snapshot: { metadata: { index: 1000, term: 4, confState: { voters: [A, B], learners: [7n] } }, data },
+    snapshot: { metadata: { index: INDEX, term: 4, confState: { voters: [A, B], learners: [7n] } }, data: new Uint8Array(0) },
   };
 }
 
@@ -35,7 +39,7 @@ describe('snapshot transfer', () => {
       applied = true;
     };
     const data = randomBytes(5 * 1024 * 1024 + 12345); // not a multiple of the chunk size
-    a.transport.sendSnapshot(snapMsg(data));
+    a.transport.sendSnapshot(snapMsg(a, data));
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(applied).toBe(true);
     expect(a.recorder.statuses).toEqual([{ id: B, ok: true }]);
@@ -50,7 +54,7 @@ describe('snapshot transfer', () => {
     const a = await startNode(A);
     const b = await startNode(B);
     mesh([a, b]);
-    a.transport.send([snapMsg(Uint8Array.of(1, 2, 3))]);
+    a.transport.send([snapMsg(a, Uint8Array.of(1, 2, 3))]);
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(a.recorder.statuses).toEqual([{ id: B, ok: true }]);
     expect(Array.from(b.recorder.snapshots[0]!.snapshot!.data)).toEqual([1, 2, 3]);
@@ -60,7 +64,7 @@ describe('snapshot transfer', () => {
   it('reports failure for a dead peer', async () => {
     const a = await startNode(A);
     a.transport.addPeer(B, [await deadUrl()]);
-    a.transport.sendSnapshot(snapMsg(randomBytes(1024)));
+    a.transport.sendSnapshot(snapMsg(a, randomBytes(1024)));
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(a.recorder.statuses).toEqual([{ id: B, ok: false }]);
   });
@@ -70,7 +74,7 @@ describe('snapshot transfer', () => {
     const b = await startNode(B);
     mesh([a, b]);
     b.recorder.applySnapshot = () => Promise.reject(new Error('disk full'));
-    a.transport.sendSnapshot(snapMsg(randomBytes(3 * 1024 * 1024)));
+    a.transport.sendSnapshot(snapMsg(a, randomBytes(3 * 1024 * 1024)));
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(a.recorder.statuses).toEqual([{ id: B, ok: false }]);
   });
@@ -79,7 +83,7 @@ describe('snapshot transfer', () => {
     const a = await startNode(A, { clusterId: 99n });
     const b = await startNode(B);
     a.transport.addPeer(B, [b.url]);
-    a.transport.sendSnapshot(snapMsg(randomBytes(1024)));
+    a.transport.sendSnapshot(snapMsg(a, randomBytes(1024)));
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(a.recorder.statuses).toEqual([{ id: B, ok: false }]);
     expect(b.recorder.snapshots).toEqual([]);
@@ -87,7 +91,7 @@ describe('snapshot transfer', () => {
 
   it('reports failure for an unknown peer', async () => {
     const a = await startNode(A);
-    a.transport.sendSnapshot(snapMsg(Uint8Array.of(1)));
+    a.transport.sendSnapshot(snapMsg(a, Uint8Array.of(1)));
     await waitFor(() => a.recorder.statuses.length === 1, 'status');
     expect(a.recorder.statuses).toEqual([{ id: B, ok: false }]);
   });
@@ -97,7 +101,7 @@ describe('snapshot transfer', () => {
     const b = await startNode(B);
     mesh([a, b]);
     b.recorder.applySnapshot = () => sleep(5000);
-    a.transport.sendSnapshot(snapMsg(randomBytes(1024)));
+    a.transport.sendSnapshot(snapMsg(a, randomBytes(1024)));
     await waitFor(() => b.recorder.snapshots.length === 1, 'received');
     a.transport.removePeer(B);
     await waitFor(() => a.recorder.statuses.length === 1, 'status');

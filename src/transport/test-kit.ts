@@ -1,10 +1,13 @@
 // Shared helpers of the transport tests: transports on 127.0.0.1 with free ports, a recording
 // handler, and polling.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { Message, NodeId } from '../raft/types.js';
-import type { TransportHandler } from './handler.js';
+import type { SnapshotFiles, TransportHandler } from './handler.js';
 import { PeerTransport, type PeerTransportOptions } from './peer-transport.js';
 
 export const CLUSTER = 0xcdf818194e3a8c32n;
@@ -20,9 +23,12 @@ export class Recorder implements TransportHandler {
   onMessages(msgs: Message[]): void {
     this.messages.push(...msgs);
   }
-  onSnapshot(msg: Message): void | Promise<void> {
-    this.snapshots.push(msg);
-    return this.applySnapshot(msg);
+  /** Records the message with the received file's bytes as its data. */
+  onSnapshot(msg: Message, file: string): void | Promise<void> {
+    const received: Message = msg.snapshot === undefined ? msg : { ...msg, snapshot: { ...msg.snapshot, data: readFileSync(file) } };
+    rmSync(file, { force: true });
+    this.snapshots.push(received);
+    return this.applySnapshot(received);
   }
   onUnreachable(id: NodeId): void {
     this.unreachable.push(id);
@@ -46,36 +52,74 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
 
 export const silent: Logger = pino({ level: 'silent' });
 
+/** For transports that never send or receive a snapshot. */
+export const NO_SNAPSHOT_FILES: SnapshotFiles = {
+  fileFor: () => undefined,
+  incomingPath: () => join(tmpdir(), `raftkv-unexpected-snapshot-${process.pid}`),
+};
+
+/** Snapshot files in a temp folder: offer() makes data sendable at an index. */
+export class TestSnapshotFiles implements SnapshotFiles {
+  readonly dir = mkdtempSync(join(tmpdir(), 'raftkv-transport-'));
+  private readonly offered = new Map<number, string>();
+  private seq = 0;
+
+  offer(index: number, data: Uint8Array): void {
+    const path = join(this.dir, `offer-${index}`);
+    writeFileSync(path, data);
+    this.offered.set(index, path);
+  }
+  fileFor(index: number): string | undefined {
+    return this.offered.get(index);
+  }
+  incomingPath(): string {
+    return join(this.dir, `incoming-${++this.seq}`);
+  }
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 export interface Node {
   id: NodeId;
   transport: PeerTransport;
   recorder: Recorder;
+  files: TestSnapshotFiles;
   url: string;
 }
 
-/** Every transport started here; stopAll() in afterEach. */
-const started: PeerTransport[] = [];
+/** Every node started here; stopAll() in afterEach. */
+const started: Node[] = [];
 
 export async function startNode(
   id: NodeId,
-  opts: Partial<Omit<PeerTransportOptions, 'memberId' | 'handler'>> = {},
+  opts: Partial<Omit<PeerTransportOptions, 'memberId' | 'handler' | 'files'>> = {},
 ): Promise<Node> {
   const recorder = new Recorder();
+  const files = new TestSnapshotFiles();
   const transport = new PeerTransport({
     memberId: id,
     clusterId: CLUSTER,
     listenUrls: ['http://127.0.0.1:0'],
     logger: silent,
     handler: recorder,
+    files,
     ...opts,
   });
-  started.push(transport);
+  const node: Node = { id, transport, recorder, files, url: '' };
+  started.push(node);
   await transport.run();
-  return { id, transport, recorder, url: transport.urls()[0]! };
+  node.url = transport.urls()[0]!;
+  return node;
 }
 
 export async function stopAll(): Promise<void> {
-  await Promise.all(started.splice(0).map((t) => t.stop()));
+  await Promise.all(
+    started.splice(0).map(async (n) => {
+      await n.transport.stop();
+      n.files.remove();
+    }),
+  );
 }
 
 /** Links every node to every other. */

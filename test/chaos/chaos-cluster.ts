@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ClusterNode } from '../../cluster/cluster-node.js';
 import { bootstrapFlags, joinFlags, peerUrl, type MemberSpec } from '../../cluster/node-flags.js';
-import { REPO_ROOT, SERVER_ENTRY } from '../../cluster/paths.js';
+import { REPO_ROOT } from '../../cluster/paths.js';
 import { EtcdClient } from '../../src/client/index.js';
 import * as rpc from '../../src/gen/etcdserverpb.js';
 import { freePort } from '../support/ports.js';
@@ -16,6 +16,9 @@ import type { Clock } from './clock.js';
 import { sleep } from './clock.js';
 import { ProxyMesh } from './proxy-mesh.js';
 import type { Rng } from './rng.js';
+
+/** raftkv with the hidden --test-* flags (test/support/faulty-raftkv.ts), built into dist/. */
+export const FAULTY_ENTRY = path.join(REPO_ROOT, 'dist', 'test', 'support', 'faulty-raftkv.js');
 
 export interface ChaosClusterOptions {
   size: number;
@@ -434,7 +437,7 @@ export class ChaosCluster {
       args: this.args(n),
       env: cleanEnv(n.joinEnv ?? {}),
       command: process.execPath,
-      entry: this.o.serverEntry ?? SERVER_ENTRY,
+      entry: this.o.serverEntry ?? FAULTY_ENTRY,
       cwd: REPO_ROOT,
       spawn: spawnTracked,
       log: { kind: 'file', path: n.logFile },

@@ -16,10 +16,11 @@ export interface ServerBuild {
 export function snapshotServerBuild(): ServerBuild {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'raftkv-chaos-build-'));
   cpSync(path.join(REPO_ROOT, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'dist', 'test', 'support'), path.join(dir, 'dist', 'test', 'support'), { recursive: true });
   copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json')); // "type": "module"
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return {
-    entry: path.join(dir, 'dist', 'src', 'bin', 'raftkv.js'),
+    entry: path.join(dir, 'dist', 'test', 'support', 'faulty-raftkv.js'),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

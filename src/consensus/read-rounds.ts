@@ -1,5 +1,5 @@
 import type { ReadState } from '../raft/index.js';
-import type { ProposeError, ReadIndexResult } from './consensus.js';
+import type { ProposeError, ReadIndexResult } from '../server/consensus.js';
 
 type Reader = (r: ReadIndexResult) => void;
 
@@ -57,6 +57,15 @@ export class ReadRounds {
     this.round = undefined;
     for (const r of round.readers) r({ ok: true, index: rs.index });
     this.pump();
+  }
+
+  /** The core refused the round started with `ctx`: its readers get the error, the next round starts. */
+  reject(ctx: Uint8Array, error: ProposeError): void {
+    const round = this.round;
+    if (round === undefined || !sameBytes(round.ctx, ctx)) return;
+    clearTimeout(round.timer);
+    this.round = undefined;
+    for (const r of round.readers) r({ ok: false, error });
   }
 
   /** Fails the round in flight (its leader is gone); with `andQueued`, also every waiting reader. */

@@ -1,0 +1,320 @@
+// The Raft thread's driver: ticks the pure core, feeds it messages and proposals, and runs its Ready
+// loop, which persists (one fsync per Ready), then sends, then hands committed entries to the state
+// machine on the main thread without waiting for them to be applied. Nothing here waits for the
+// state machine except a snapshot install, during which ticks and messages still flow.
+import type { Logger } from 'pino';
+import type { Member } from '../cluster/member-store.js';
+import { ConfChangeContext } from '../gen/raftkvpb.js';
+import {
+  decodeConfChange,
+  RawNode,
+  type Message,
+  type ProgressStatus,
+  type ProposeError as RaftProposeError,
+  type Ready,
+  type ReadState,
+} from '../raft/index.js';
+import type { ConfState } from '../raft/types.js';
+import type { CommittedEntry, ConsensusStatus, ProposeError } from '../server/consensus.js';
+import type { RaftStorage } from '../storage/raft-storage.js';
+import type { Proposal } from './protocol.js';
+
+/** The peer network as the loop uses it (implemented by transport/). */
+export interface PeerNetwork {
+  send(msgs: Message[]): void;
+  sendSnapshot(msg: Message): void;
+  addPeer(id: bigint, urls: string[]): void;
+  removePeer(id: bigint): void;
+}
+
+/** The state machine on the other side of the thread boundary. */
+export interface StateMachineLink {
+  /** One pass of the loop's output: status changes, committed entries, answered reads. */
+  ready(out: { status?: ConsensusStatus & { isLeader: boolean }; entries?: CommittedEntry[]; readStates?: ReadState[] }): void;
+  /** Replaces the state machine with a snapshot's data; resolves once that is durable. */
+  install(snap: { index: number; term: number; confState: ConfState }): Promise<void>;
+  /** This member was removed from the cluster. */
+  removed(graceMs: number): void;
+}
+
+export interface RaftLoopOptions {
+  id: bigint;
+  storage: RaftStorage;
+  network: PeerNetwork;
+  link: StateMachineLink;
+  logger: Logger;
+  heartbeatMs: number;
+  electionMs: number;
+  /** Entries kept behind the compaction point for followers that lag a little. */
+  catchUpEntries: number;
+  /** The state machine's applied index at start. */
+  applied: number;
+  /** Called when persisting fails: the loop cannot go on without breaking Raft's contract. */
+  onFatal: (err: unknown) => void;
+  random?: () => number;
+}
+
+const MAX_SIZE_PER_MSG = 1024 * 1024;
+const MAX_INFLIGHT_MSGS = 256;
+const MAX_COMMITTED_PER_READY = 8 * 1024 * 1024;
+/** Committed entries handed to the state machine and not yet applied, at most (bytes). */
+const MAX_UNAPPLIED_BYTES = 64 * 1024 * 1024;
+
+export function toProposeError(e: RaftProposeError): ProposeError {
+  switch (e.reason) {
+    case 'no-leader':
+      return { kind: 'no_leader' };
+    case 'not-leader':
+      return { kind: 'not_leader' };
+    case 'not-a-member':
+      return { kind: 'stopped' };
+    case 'leader-transferring':
+    case 'conf-change-pending':
+      return { kind: 'busy' };
+  }
+}
+
+function sizeOf(entries: readonly CommittedEntry[]): number {
+  let n = 0;
+  for (const e of entries) n += e.data.length + 32;
+  return n;
+}
+
+export class RaftLoop {
+  private readonly node: RawNode;
+  private ticker: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private running = false;
+  private stopped = false;
+  private lastStatus: (ConsensusStatus & { isLeader: boolean }) | undefined;
+  private knownPeers = new Set<bigint>();
+  /** Batches handed to the state machine and not yet applied: last index and bytes of each. */
+  private readonly unapplied: { last: number; bytes: number }[] = [];
+  private unappliedBytes = 0;
+
+  constructor(private readonly opts: RaftLoopOptions) {
+    this.node = new RawNode({
+      id: opts.id,
+      electionTick: Math.max(2, Math.round(opts.electionMs / opts.heartbeatMs)),
+      heartbeatTick: 1,
+      storage: opts.storage,
+      random: opts.random ?? Math.random,
+      preVote: true,
+      checkQuorum: true,
+      maxSizePerMsg: MAX_SIZE_PER_MSG,
+      maxInflightMsgs: MAX_INFLIGHT_MSGS,
+      maxCommittedSizePerReady: MAX_COMMITTED_PER_READY,
+      applied: opts.applied,
+    });
+  }
+
+  start(): void {
+    const o = this.opts;
+    // Like etcd's initial election tick advance: the first election comes within one election
+    // timeout's worth of randomness instead of after a full timeout plus that.
+    for (let i = 1; i < Math.round(o.electionMs / o.heartbeatMs); i++) this.node.tick();
+    this.ticker = setInterval(() => {
+      this.node.tick();
+      this.schedule();
+    }, o.heartbeatMs);
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.ticker !== undefined) clearInterval(this.ticker);
+  }
+
+  /** Steps each proposal into the core; the result of each, in order. */
+  propose(items: readonly Proposal[]): (ProposeError | undefined)[] {
+    const results = items.map((p) => {
+      if (this.stopped) return { kind: 'stopped' } as const;
+      const err =
+        p.kind === 'entry'
+          ? this.node.propose(p.data)
+          : p.kind === 'conf'
+            ? this.node.proposeConfChange(p.cc)
+            : this.transfer(p.target);
+      return err === undefined ? undefined : 'kind' in err ? err : toProposeError(err);
+    });
+    this.schedule();
+    return results;
+  }
+
+  private transfer(target: bigint): RaftProposeError | ProposeError | undefined {
+    if (this.node.basicStatus().state !== 'leader') return { kind: 'not_leader' };
+    return this.node.transferLeader(target);
+  }
+
+  readIndex(ctx: Uint8Array): ProposeError | undefined {
+    if (this.stopped) return { kind: 'stopped' };
+    const err = this.node.readIndex(ctx);
+    if (err !== undefined) return toProposeError(err);
+    this.schedule();
+    return undefined;
+  }
+
+  /** The state machine applied everything up to `index`: release the entries held back for it. */
+  applied(index: number): void {
+    while (this.unapplied.length > 0 && this.unapplied[0]!.last <= index) this.unappliedBytes -= this.unapplied.shift()!.bytes;
+    this.schedule();
+  }
+
+  /** The state machine holds everything up to `index` durably: drop the log below it, less a tail. */
+  durable(index: number): void {
+    const upTo = index - this.opts.catchUpEntries;
+    if (upTo >= this.opts.storage.firstIndex()) this.opts.storage.compact(upTo);
+  }
+
+  /** Leader only: how far each member's log matches ours. */
+  progress(): Map<bigint, ProgressStatus> | undefined {
+    return this.node.status().progress;
+  }
+
+  /** Points the network at every other member, and at no one else. */
+  syncPeers(members: readonly Pick<Member, 'id' | 'peerUrls'>[]): void {
+    const current = new Set<bigint>();
+    for (const m of members) {
+      if (m.id === this.opts.id) continue;
+      current.add(m.id);
+      this.opts.network.addPeer(m.id, m.peerUrls);
+    }
+    for (const id of this.knownPeers) if (!current.has(id)) this.opts.network.removePeer(id);
+    this.knownPeers = current;
+  }
+
+  // ---- inbound from the transport ----
+
+  step(msgs: readonly Message[]): void {
+    if (this.stopped) return;
+    for (const m of msgs) this.node.step(m);
+    this.schedule();
+  }
+
+  reportUnreachable(id: bigint): void {
+    this.node.reportUnreachable(id);
+    this.schedule();
+  }
+
+  reportSnapshot(id: bigint, ok: boolean): void {
+    this.node.reportSnapshot(id, ok);
+    this.schedule();
+  }
+
+  // ---- the Ready loop ----
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => void this.process());
+  }
+
+  private mayApply(): boolean {
+    return this.unappliedBytes < MAX_UNAPPLIED_BYTES;
+  }
+
+  private async process(): Promise<void> {
+    this.scheduled = false;
+    // A pass that awaits a snapshot install holds the loop; it picks up what arrived meanwhile.
+    if (this.running || this.stopped) return;
+    this.running = true;
+    const node = this.node;
+    try {
+      while (!this.stopped && node.hasReady(this.mayApply())) {
+        const rd = node.ready(this.mayApply());
+        await this.handleReady(rd);
+        node.advance(rd);
+        this.campaignIfAlone();
+      }
+    } catch (err) {
+      this.stop();
+      this.opts.onFatal(err);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    const o = this.opts;
+    if (rd.snapshot !== undefined) {
+      // The state machine is replaced first and made durable, then the log restarts after it.
+      const { index, term, confState } = rd.snapshot.metadata;
+      await o.link.install({ index, term, confState });
+      o.storage.applySnapshot(index, term);
+    }
+    // Persist before anything that depends on it leaves this member.
+    o.storage.save(rd.hardState, rd.entries, rd.mustSync);
+    const plain: Message[] = [];
+    for (const { message } of rd.messages) {
+      if (message.type === 'MsgSnap') o.network.sendSnapshot(message);
+      else plain.push(message);
+    }
+    if (plain.length > 0) o.network.send(plain);
+    const entries = rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined;
+    const status = this.statusChange(rd);
+    if (status !== undefined || entries !== undefined || rd.readStates.length > 0) {
+      o.link.ready({ status, entries, readStates: rd.readStates.length > 0 ? rd.readStates : undefined });
+    }
+  }
+
+  /** Committed entries go to the state machine; conf changes take effect in the core and the network now. */
+  private handOut(committed: Ready['committedEntries']): CommittedEntry[] {
+    const batch: CommittedEntry[] = committed.map((e) => ({ index: e.index, term: e.term, type: e.type, data: e.data }));
+    const bytes = sizeOf(batch);
+    this.unapplied.push({ last: batch[batch.length - 1]!.index, bytes });
+    this.unappliedBytes += bytes;
+    for (const e of committed) {
+      if (e.type !== 'confChange') continue;
+      const cc = decodeConfChange(e.data);
+      this.node.applyConfChange(cc);
+      const member = cc.context === undefined ? undefined : ConfChangeContext.decode(cc.context).member;
+      if (cc.nodeId === this.opts.id) {
+        if (cc.type === 'removeNode') {
+          this.opts.logger.warn('this member was removed from the cluster');
+          // It keeps answering Raft for a while (as etcd's stopWithDelay does) so the others can
+          // learn that the removal committed.
+          this.opts.link.removed(2 * this.opts.electionMs);
+        }
+        continue;
+      }
+      if (cc.type === 'removeNode') {
+        this.opts.network.removePeer(cc.nodeId);
+        this.knownPeers.delete(cc.nodeId);
+      } else if (member !== undefined) {
+        this.opts.network.addPeer(cc.nodeId, member.peerURLs);
+        this.knownPeers.add(cc.nodeId);
+      }
+    }
+    return batch;
+  }
+
+  private statusChange(rd: Ready): (ConsensusStatus & { isLeader: boolean }) | undefined {
+    const s = this.node.basicStatus();
+    const next = { id: this.opts.id, leader: s.lead, term: s.term, lastIndex: s.lastIndex, commitIndex: s.commit, isLeader: s.state === 'leader' };
+    const prev = this.lastStatus;
+    if (rd.softState !== undefined && s.lead !== prev?.leader) {
+      this.opts.logger.info({ leader: s.lead.toString(16), term: s.term }, s.lead === 0n ? 'leader lost' : 'leader elected');
+    }
+    if (
+      prev !== undefined &&
+      prev.leader === next.leader &&
+      prev.term === next.term &&
+      prev.lastIndex === next.lastIndex &&
+      prev.commitIndex === next.commitIndex &&
+      prev.isLeader === next.isLeader
+    ) {
+      return undefined;
+    }
+    this.lastStatus = next;
+    return next;
+  }
+
+  /** A member that is the only voter has no one to wait for: it elects itself at once. */
+  private campaignIfAlone(): void {
+    if (this.node.basicStatus().lead !== 0n) return;
+    const s = this.node.status();
+    const voters = s.config.voters;
+    if (voters.length !== 1 || voters[0] !== this.opts.id) return;
+    if (s.state === 'follower' || s.state === 'pre-candidate') this.node.campaign();
+  }
+}
