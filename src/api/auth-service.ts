@@ -5,45 +5,54 @@ import { hashPassword, verifyPassword } from '../auth/password.js';
 import { newTokenPrefix } from '../auth/simple-tokens.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { InternalRequestInit } from '../gen/raftkvpb.js';
-import type { EtcdServer } from '../server/etcd-server.js';
+import type { AuthStore } from '../auth/auth-store.js';
+import type { ReadGate } from '../server/read-barrier.js';
+import type { Writes } from '../server/writes.js';
 import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
-import { makeHeader } from './header.js';
+import { makeHeader, type HeaderSource } from './header.js';
 
 type Header = { header: rpc.ResponseHeaderInit };
 
 // etcdserverpb.Auth. Changes go through the log (auth/apply-auth.ts applies them); reads are served
 // from this member's auth store after a read barrier. Everything but Authenticate needs the root
 // role once auth is on.
-export function authService(server: EtcdServer, logger: Logger): rpc.AuthHandlers {
-  const auth = server.auth;
+export interface AuthDeps {
+  header: HeaderSource;
+  auth: AuthStore;
+  gate: ReadGate;
+  writes: Pick<Writes, 'authChange'>;
+}
+
+export function authService(d: AuthDeps, logger: Logger): rpc.AuthHandlers {
+  const { auth, gate, writes } = d;
 
   /** Checks admin rights, proposes the change built by `build`, and answers with a header. */
   function change<Req>(build: (req: Req) => Promise<InternalRequestInit> | InternalRequestInit) {
     return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Header>> => {
       const denied = canAdmin(auth, tokenOf(meta));
       if (denied !== undefined) return reject(denied);
-      const r = await server.authChange(await build(req));
+      const r = await writes.authChange(await build(req));
       if (!r.ok) return reject(r.error);
-      return reply({ header: makeHeader(server, r.value.revision) });
+      return reply({ header: makeHeader(d.header, r.value.revision) });
     });
   }
 
   /** Checks admin rights and serves `read` after a read barrier. */
   function read<Req, Res>(fn: (req: Req) => Reply<Res>) {
     return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Res & Header>> => {
-      const b = await server.readBarrier();
+      const b = await gate.wait();
       if (!b.ok) return reject(b.error);
       const denied = canAdmin(auth, tokenOf(meta));
       if (denied !== undefined) return reject(denied);
       const r = fn(req);
-      return r.ok ? reply({ ...r.value, header: makeHeader(server) }) : r;
+      return r.ok ? reply({ ...r.value, header: makeHeader(d.header) }) : r;
     });
   }
 
   // The password is checked here, against this member's state after a read barrier; the log
   // entry carries only the name and the token's random part.
   async function authenticate(req: rpc.AuthenticateRequest): Promise<Reply<rpc.AuthenticateResponseInit>> {
-    const b = await server.readBarrier();
+    const b = await gate.wait();
     if (!b.ok) return reject(b.error);
     if (!auth.enabled) return reject({ kind: 'auth_not_enabled' });
     const user = auth.user(req.name);
@@ -51,10 +60,10 @@ export function authService(server: EtcdServer, logger: Logger): rpc.AuthHandler
     if (user === undefined || user.options?.no_password === true || !(await verifyPassword(req.password, stored))) {
       return reject({ kind: 'auth_failed' });
     }
-    const r = await server.authChange({ authenticate: { name: req.name, token_prefix: newTokenPrefix() } });
+    const r = await writes.authChange({ authenticate: { name: req.name, token_prefix: newTokenPrefix() } });
     if (!r.ok) return reject(r.error);
     const token = r.value.value.type === 'auth' ? r.value.value.token : '';
-    return reply({ header: makeHeader(server, r.value.revision), token });
+    return reply({ header: makeHeader(d.header, r.value.revision), token });
   }
 
   const hashOf = async (password: string, noPassword: boolean): Promise<string> => (noPassword ? '' : await hashPassword(password));

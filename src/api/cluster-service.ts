@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type * as rpc from '../gen/etcdserverpb.js';
-import type { EtcdServer, Member } from '../server/etcd-server.js';
+import type { Member } from '../cluster/member-store.js';
+import type { MemberAdmin } from '../server/member-admin.js';
+import type { MembershipView } from '../server/membership-view.js';
 import { reject, reply, unary, type Reply } from './handler.js';
-import { makeHeader } from './header.js';
+import { makeHeader, type HeaderSource } from './header.js';
 
 export function fromMember(m: Member): rpc.MemberInit {
   return { ID: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner };
@@ -10,12 +12,18 @@ export function fromMember(m: Member): rpc.MemberInit {
 
 // etcdserverpb.Cluster: membership reads and changes. etcd leaves the revision out of these headers,
 // and etcd 3.4 does not check auth on any of them.
-export function clusterService(server: EtcdServer, logger: Logger): rpc.ClusterHandlers {
-  const header = (): rpc.ResponseHeaderInit => makeHeader(server, 0);
-  const admin = server.memberAdmin;
+export interface ClusterDeps {
+  header: HeaderSource;
+  membership: Pick<MembershipView, 'list'>;
+  admin: MemberAdmin;
+}
+
+export function clusterService(d: ClusterDeps, logger: Logger): rpc.ClusterHandlers {
+  const header = (): rpc.ResponseHeaderInit => makeHeader(d.header, 0);
+  const admin = d.admin;
 
   async function memberList(): Promise<Reply<rpc.MemberListResponseInit>> {
-    return reply({ header: header(), members: server.memberList().map(fromMember) });
+    return reply({ header: header(), members: d.membership.list().map(fromMember) });
   }
 
   async function memberAdd(req: rpc.MemberAddRequest): Promise<Reply<rpc.MemberAddResponseInit>> {

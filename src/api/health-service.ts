@@ -1,11 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import * as health from '../gen/grpc_health_v1.js';
-import type { EtcdServer } from '../server/etcd-server.js';
 
 // The standard grpc.health.v1 service, as etcd registers it: SERVING while the server runs.
-export function healthService(server: EtcdServer): health.HealthHandlers {
+export function healthService(running: () => boolean): health.HealthHandlers {
   const status = (): health.HealthCheckResponse_ServingStatus =>
-    server.isRunning() ? health.HealthCheckResponse_ServingStatus.SERVING : health.HealthCheckResponse_ServingStatus.NOT_SERVING;
+    running() ? health.HealthCheckResponse_ServingStatus.SERVING : health.HealthCheckResponse_ServingStatus.NOT_SERVING;
 
   const check: grpc.handleUnaryCall<health.HealthCheckRequest, health.HealthCheckResponseInit> = (_call, callback) => {
     callback(null, { status: status() });

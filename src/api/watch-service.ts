@@ -2,12 +2,12 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { canRange } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
-import type { EtcdServer } from '../server/etcd-server.js';
-import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchResponse } from '../watch/index.js';
+import type { AuthStore } from '../auth/auth-store.js';
+import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchHub, type WatchResponse } from '../watch/index.js';
 import { fromEvent } from '../wire/responses.js';
 import { ERR } from './errors.js';
 import { tokenOf } from './handler.js';
-import { makeHeader } from './header.js';
+import { makeHeader, type HeaderSource } from './header.js';
 
 function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
   const filters: WatchFilter[] = [];
@@ -27,16 +27,25 @@ function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
   };
 }
 
+/** Writes one response to a watch stream; false asks the stream to pause until drained. */
+export type WatchSend = (resp: WatchResponse) => boolean;
+
+export interface WatchDeps {
+  header: HeaderSource;
+  hub: WatchHub;
+  auth: AuthStore;
+  /** Wraps each stream's writer (the fault-injection entry point reorders responses with it). */
+  wrapSend?: (send: WatchSend) => WatchSend;
+}
+
 // etcdserverpb.Watch: one WatchStream per gRPC stream; gRPC flow control pauses it.
-export function watchService(server: EtcdServer, logger: Logger): { handlers: rpc.WatchHandlers; stop: () => void } {
+export function watchService(d: WatchDeps, logger: Logger): { handlers: rpc.WatchHandlers; stop: () => void } {
   const open = new Set<WatchStream>();
 
-  const reorder = server.config.testHooks.bugs.has('watch-reorder');
-
   const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, rpc.WatchResponseInit> = (call) => {
-    const write = (resp: WatchResponse): boolean =>
+    const write: WatchSend = (resp) =>
       call.write({
-        header: makeHeader(server, resp.revision),
+        header: makeHeader(d.header, resp.revision),
         watch_id: resp.watchId,
         created: resp.created,
         canceled: resp.canceled,
@@ -45,17 +54,17 @@ export function watchService(server: EtcdServer, logger: Logger): { handlers: rp
         fragment: resp.fragment,
         events: resp.events.map(fromEvent),
       });
-    const send = reorder ? reorderingSend(write) : write;
-    const stream = new WatchStream(server.watchHub, send);
+    const send = d.wrapSend?.(write) ?? write;
+    const stream = new WatchStream(d.hub, send);
     open.add(stream);
     call.on('drain', () => stream.resume());
     call.on('data', (req: rpc.WatchRequest) => {
       if (req.create_request !== undefined) {
         // A watcher the user may not read is created and cancelled at once, as etcd answers it.
         const c = req.create_request;
-        if (canRange(server.auth, tokenOf(call.metadata), c) !== undefined) {
+        if (canRange(d.auth, tokenOf(call.metadata), c) !== undefined) {
           call.write({
-            header: makeHeader(server),
+            header: makeHeader(d.header),
             watch_id: c.watch_id,
             created: true,
             canceled: true,
@@ -90,26 +99,5 @@ export function watchService(server: EtcdServer, logger: Logger): { handlers: rp
       for (const s of open) s.close();
       open.clear();
     },
-  };
-}
-
-/**
- * Injected bug for the chaos tests (--test-bug watch-reorder): every fifth event response is held
- * back and sent after the one that follows it.
- */
-function reorderingSend(write: (resp: WatchResponse) => boolean): (resp: WatchResponse) => boolean {
-  let held: WatchResponse | undefined;
-  let count = 0;
-  return (resp) => {
-    if (resp.events.length === 0) return write(resp);
-    if (held === undefined && ++count % 5 === 0) {
-      held = resp;
-      return true;
-    }
-    const ok = write(resp);
-    if (held === undefined) return ok;
-    const late = held;
-    held = undefined;
-    return write(late) && ok;
   };
 }

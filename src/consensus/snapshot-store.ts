@@ -3,12 +3,11 @@
 // path to the state machine. Snapshots never sit whole in memory.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Snapshot, StorageError } from '../raft/index.js';
 import type { SnapshotMetadata } from '../raft/types.js';
+import { copyStateDb } from '../server/state-copy.js';
 import type { SnapshotFiles } from '../transport/handler.js';
-import type { BuildRequest, BuildResult } from './snapshot-builder.js';
 
 const EMPTY = new Uint8Array(0);
 /** Built files kept for transfers still reading them; older ones are removed. */
@@ -80,23 +79,20 @@ export class SnapshotStore implements SnapshotFiles {
     this.building = true;
     const tmp = join(this.dir, `build-${++this.seq}.tmp`);
     const started = Date.now();
-    const req: BuildRequest = { dbPath: this.stateDbPath, outPath: tmp };
-    const worker = new Worker(new URL('./snapshot-builder.js', import.meta.url), { workerData: req });
-    let result: BuildResult | undefined;
-    worker.once('message', (r: BuildResult) => (result = r));
-    worker.once('error', (err) => (result = { ok: false, error: err.message }));
-    worker.once('exit', () => {
-      this.building = false;
-      if (result?.ok !== true) {
+    copyStateDb(this.stateDbPath, tmp).then(
+      (copy) => {
+        this.building = false;
+        const path = join(this.dir, `snap-${copy.index}.db`);
+        renameSync(tmp, path);
+        this.built.push({ metadata: { index: copy.index, term: copy.term, confState: copy.confState }, path });
+        while (this.built.length > KEEP_BUILT) rmSync(this.built.shift()!.path, { force: true });
+        this.logger.info({ index: copy.index, ms: Date.now() - started }, 'built a snapshot for a follower');
+      },
+      (err: unknown) => {
+        this.building = false;
         rmSync(tmp, { force: true });
-        this.logger.error({ error: result?.error ?? 'builder exited without a result' }, 'snapshot build failed');
-        return;
-      }
-      const path = join(this.dir, `snap-${result.index}.db`);
-      renameSync(tmp, path);
-      this.built.push({ metadata: { index: result.index, term: result.term, confState: result.confState }, path });
-      while (this.built.length > KEEP_BUILT) rmSync(this.built.shift()!.path, { force: true });
-      this.logger.info({ index: result.index, ms: Date.now() - started }, 'built a snapshot for a follower');
-    });
+        this.logger.error({ err }, 'snapshot build failed');
+      },
+    );
   }
 }

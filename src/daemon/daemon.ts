@@ -1,6 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
-import { EtcdServer } from '../server/etcd-server.js';
+import type { HeaderSource } from '../api/header.js';
+import type { WatchSend } from '../api/watch-service.js';
+import { RaftThread } from '../consensus/raft-thread.js';
+import { ApplyHost } from '../server/apply-host.js';
+import { DEFAULT_QUOTA_BYTES } from '../server/config.js';
+import { IdGenerator } from '../server/id-generator.js';
+import { establishIdentity } from '../server/identity.js';
+import { KvReads } from '../server/kv-reads.js';
+import { LeaderForwarder } from '../server/leader-forwarder.js';
+import { LeaderTransfer } from '../server/leader-transfer.js';
+import { LeaseExpiry } from '../server/lease-expiry.js';
+import { MemberAdmin } from '../server/member-admin.js';
+import { MembershipView } from '../server/membership-view.js';
+import { Proposer, type ProposerOptions } from '../server/proposer.js';
+import { AttributePublisher } from '../server/publisher.js';
+import { QuotaGuard } from '../server/quota.js';
+import { ReadBarrier, type ReadGate } from '../server/read-barrier.js';
+import { copyStateDb } from '../server/state-copy.js';
+import { StateMachine } from '../server/state-machine.js';
+import { AppliedIndexWaiters } from '../server/waiters.js';
+import { Writes } from '../server/writes.js';
+import { WatchHub } from '../watch/index.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
 
@@ -8,30 +31,181 @@ import type { JoinInfo } from './join.js';
 export interface MemberParts {
   /** Entry point of the Raft thread, and settings only that entry point reads. */
   raftWorker?: { url: URL; extension: unknown };
+  /** The gate linearizable reads wait on. */
+  readGate?: (real: ReadGate) => ReadGate;
+  /** How requests are proposed and their results awaited. */
+  proposer?: (o: ProposerOptions) => Proposer;
+  /** Wraps each watch stream's writer. */
+  wrapWatchSend?: (send: WatchSend) => WatchSend;
 }
 
-// One raftkv member: the server core (with its Raft thread) and its client port, started and
-// stopped together.
+/** etcd's request timeout: a write or read barrier that takes longer fails. */
+const REQUEST_TIMEOUT_MS = 7000;
+/** Entries kept behind the log's compaction point so a slow follower can catch up from the log. */
+const CATCH_UP_ENTRIES = 5000;
+
+// One raftkv member, and the composition root: every service is built here and handed exactly the
+// narrow views it needs. Threads: the Raft thread (consensus/raft-thread-main.ts) owns the Raft log
+// and the peer port; this (main) thread owns the state database, the client port and the rest.
 export class Daemon {
-  private readonly server: EtcdServer;
+  private readonly sm: StateMachine;
+  private readonly consensus: RaftThread;
+  private readonly host: ApplyHost;
+  private readonly hub: WatchHub;
+  private readonly proposer: Proposer;
+  private readonly barrier: ReadBarrier;
+  private readonly appliedWaiters: AppliedIndexWaiters;
+  private readonly forwarder: LeaderForwarder;
+  private readonly leaseExpiry: LeaseExpiry;
+  private readonly publisher: AttributePublisher;
   private readonly client: ClientServer;
+  private readonly ids: { member: string; cluster: string };
+  private running = false;
+  private stopped = false;
   private removing = false;
 
   constructor(
-    opts: DaemonOptions,
+    private readonly opts: DaemonOptions,
     readonly logger: Logger = pino({ level: opts.logLevel === 'panic' ? 'fatal' : opts.logLevel }, pino.destination(2)),
     joined?: JoinInfo,
     parts: MemberParts = {},
   ) {
-    this.server = new EtcdServer(
-      opts.config,
+    const config = opts.config;
+    const memberDir = join(config.dataDir, 'member');
+    mkdirSync(memberDir, { recursive: true, mode: 0o700 });
+
+    const sm = new StateMachine(join(memberDir, 'state.db'));
+    this.sm = sm;
+    const { memberId, clusterId } = establishIdentity(config, join(memberDir, 'raft.db'), joined);
+    const ids = new IdGenerator(memberId);
+    this.appliedWaiters = new AppliedIndexWaiters(sm.appliedIndex());
+
+    const consensus = new RaftThread({
+      config: {
+        memberId,
+        clusterId,
+        memberDir,
+        stateDbPath: sm.path,
+        logLevel: logger.level,
+        heartbeatMs: config.heartbeatIntervalMs,
+        electionMs: config.electionTimeoutMs,
+        catchUpEntries: CATCH_UP_ENTRIES,
+        listenPeerUrls: config.listenPeerUrls,
+        applied: sm.appliedIndex(),
+        appliedTerm: sm.appliedTerm(),
+        members: sm.members.list(),
+        initialPeers: (joined?.membership.members ?? []).map((m) => ({ id: m.id, peerUrls: m.peerUrls })),
+        extension: parts.raftWorker?.extension,
+      },
+      workerUrl: parts.raftWorker?.url,
       logger,
-      joined,
-      (graceMs) => this.removed(graceMs),
-      () => process.exit(1),
-      parts.raftWorker,
+      snapshotCount: config.snapshotCount,
+      onRemoved: (graceMs) => this.removed(graceMs),
+      onFatal: () => process.exit(1),
+    });
+    this.consensus = consensus;
+
+    const proposerOptions: ProposerOptions = {
+      sink: consensus,
+      ids,
+      maxRequestBytes: config.maxRequestBytes,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      noSpace: () => sm.alarms.has('NOSPACE'),
+    };
+    const proposer = parts.proposer?.(proposerOptions) ?? new Proposer(proposerOptions);
+    this.proposer = proposer;
+    const writes = new Writes(proposer, ids);
+    this.barrier = new ReadBarrier(consensus, this.appliedWaiters, REQUEST_TIMEOUT_MS);
+    const gate = parts.readGate?.(this.barrier) ?? this.barrier;
+    this.hub = new WatchHub(sm.store);
+    const quota = new QuotaGuard({
+      memberId,
+      quota: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
+      size: () => sm.size(),
+      alarms: sm.alarms,
+      raise: (req) => writes.alarm(req),
+      logger,
+    });
+    this.host = new ApplyHost({
+      sm,
+      events: this.hub,
+      settle: (id, result) => proposer.settle(id, result),
+      appliedWaiters: this.appliedWaiters,
+      afterApply: () => quota.check(),
+      logger,
+    });
+    this.forwarder = new LeaderForwarder(sm.members);
+    const membership = new MembershipView(sm.members, memberId, joined?.membership.members);
+    const admin = new MemberAdmin({
+      memberId,
+      clusterToken: config.initialClusterToken,
+      members: sm.members,
+      consensus,
+      proposer,
+      writes,
+      forwarder: this.forwarder,
+    });
+    const leaderTransfer = new LeaderTransfer(memberId, sm.members, consensus, REQUEST_TIMEOUT_MS);
+    this.leaseExpiry = new LeaseExpiry(sm.lessor, (id) => writes.leaseRevoke(id));
+    this.publisher = new AttributePublisher({
+      memberId,
+      name: config.name,
+      clientUrls: config.advertiseClientUrls,
+      members: sm.members,
+      publish: (id, name, urls) => writes.memberAttributes(id, name, urls),
+    });
+
+    const header: HeaderSource = {
+      clusterId,
+      memberId,
+      term: () => consensus.status().term,
+      revision: () => sm.store.currentRevision(),
+    };
+    const leadership = {
+      leader: () => consensus.status().leader,
+      isLeader: () => consensus.status().leader === memberId,
+    };
+    this.client = new ClientServer(
+      {
+        listenUrls: config.listenClientUrls,
+        maxRequestBytes: config.maxRequestBytes,
+        kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
+        watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
+        lease: {
+          header,
+          writes,
+          gate,
+          lessor: sm.lessor,
+          leaseKeys: (id) => sm.store.leaseKeys(id),
+          leadership,
+          forwarder: this.forwarder,
+          auth: sm.auth,
+          electionTimeoutMs: config.electionTimeoutMs,
+        },
+        cluster: { header, membership, admin },
+        maintenance: {
+          header,
+          auth: sm.auth,
+          alarms: sm.alarms,
+          writes,
+          status: () => ({ ...consensus.status(), applied: sm.appliedIndex(), isLearner: membership.isLearner() }),
+          store: sm.store,
+          db: {
+            size: () => sm.size(),
+            sizeInUse: () => sm.sizeInUse(),
+            defragment: () => sm.defragment(),
+            copyTo: async (path) => {
+              await copyStateDb(sm.path, path);
+            },
+          },
+          leaderTransfer,
+        },
+        auth: { header, auth: sm.auth, gate, writes },
+        running: () => this.running && !this.stopped,
+      },
+      logger,
     );
-    this.client = new ClientServer(this.server, logger);
+    this.ids = { member: memberId.toString(16), cluster: clusterId.toString(16) };
   }
 
   private removed(graceMs: number): void {
@@ -41,14 +215,31 @@ export class Daemon {
     setTimeout(() => void this.stop().then(() => process.exit(0)), graceMs);
   }
 
+  /** Starts the Raft thread (which replays the unapplied tail of the log), then serves clients. */
   async run(): Promise<void> {
-    await this.server.run();
+    this.hub.run();
+    // Logged before the Raft thread can elect anyone: the chaos harness learns the member ID here.
+    this.logger.info({ ...this.ids, applied: this.sm.appliedIndex() }, 'server started');
+    await this.consensus.start(this.host);
+    this.leaseExpiry.run();
+    this.publisher.run();
+    this.running = true;
     await this.client.run();
-    this.logger.info({ name: this.server.config.name }, 'ready to serve client requests');
+    this.logger.info({ name: this.opts.config.name }, 'ready to serve client requests');
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     await this.client.stop();
-    await this.server.stop();
+    this.leaseExpiry.stop();
+    this.publisher.stop();
+    this.hub.stop();
+    this.forwarder.close();
+    await this.consensus.stop();
+    this.proposer.stop();
+    this.barrier.stop();
+    this.appliedWaiters.releaseAll();
+    this.sm.close();
   }
 }

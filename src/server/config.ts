@@ -1,5 +1,3 @@
-import { NO_TEST_HOOKS, type TestHooks } from './test-hooks.js';
-
 // The daemon's settings, named after etcd's flags.
 export interface ServerConfig {
   name: string;
@@ -19,8 +17,6 @@ export interface ServerConfig {
   heartbeatIntervalMs: number;
   electionTimeoutMs: number;
   maxTxnOps: number;
-  /** Fault-injection switches for the chaos tests; all off by default. */
-  testHooks: TestHooks;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -42,6 +38,5 @@ export function defaultConfig(name = 'default'): ServerConfig {
     heartbeatIntervalMs: 100,
     electionTimeoutMs: 1000,
     maxTxnOps: 128,
-    testHooks: NO_TEST_HOOKS,
   };
 }

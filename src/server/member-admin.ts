@@ -1,9 +1,13 @@
 import { ConfChangeContext } from '../gen/raftkvpb.js';
 import { memberId } from '../cluster/ids.js';
-import type { Member } from '../cluster/member-store.js';
+import type { Member, MemberStore } from '../cluster/member-store.js';
 import type { ConfChange } from '../raft/index.js';
-import type { EtcdServer } from './etcd-server.js';
+import type { ApplyResult } from './apply-results.js';
+import type { Consensus } from './consensus.js';
 import { fail, ok, type ServerResult } from './errors.js';
+import type { LeaderForwarder } from './leader-forwarder.js';
+import type { Proposer } from './proposer.js';
+import type { Writes } from './writes.js';
 
 /** etcd allows one learner at a time. */
 const MAX_LEARNERS = 1;
@@ -40,16 +44,27 @@ function mayAddVoter(votersAfter: readonly Member[]): boolean {
   return quorumStaysStarted(votersAfter);
 }
 
+export interface MemberAdminDeps {
+  memberId: bigint;
+  /** Mixed into new member IDs, as etcd does. */
+  clusterToken: string;
+  members: Pick<MemberStore, 'list' | 'get' | 'isRemoved'>;
+  consensus: Pick<Consensus, 'status' | 'progress'>;
+  proposer: Pick<Proposer, 'changeMembership'>;
+  writes: Pick<Writes, 'memberUpdate'>;
+  forwarder: Pick<LeaderForwarder, 'promote'>;
+}
+
 // The Cluster service's membership changes, with etcd's safety checks, proposed as Raft conf changes.
 export class MemberAdmin {
-  constructor(private readonly server: EtcdServer) {}
+  constructor(private readonly s: MemberAdminDeps) {}
 
   async add(peerUrls: string[], isLearner: boolean): Promise<ServerResult<{ member: Member; members: Member[] }>> {
-    const s = this.server;
+    const s = this.s;
     if (!validUrls(peerUrls)) return fail({ kind: 'member_bad_urls' });
     const existing = s.members.list();
     if (existing.some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
-    const id = memberId(peerUrls, s.config.initialClusterToken, Date.now());
+    const id = memberId(peerUrls, s.clusterToken, Date.now());
     if (existing.some((m) => m.id === id) || s.members.isRemoved(id)) return fail({ kind: 'member_exists' });
     if (isLearner && existing.filter((m) => m.isLearner).length >= MAX_LEARNERS) return fail({ kind: 'too_many_learners' });
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
@@ -62,7 +77,7 @@ export class MemberAdmin {
   }
 
   async remove(id: bigint): Promise<ServerResult<Member[]>> {
-    const s = this.server;
+    const s = this.s;
     const m = s.members.get(id);
     if (m === undefined) return fail({ kind: 'member_not_found' });
     if (!m.isLearner && !quorumStaysStarted(s.members.list().filter((x) => !x.isLearner && x.id !== id))) {
@@ -74,18 +89,18 @@ export class MemberAdmin {
   }
 
   async update(id: bigint, peerUrls: string[]): Promise<ServerResult<Member[]>> {
-    const s = this.server;
+    const s = this.s;
     if (!validUrls(peerUrls)) return fail({ kind: 'member_bad_urls' });
     if (s.members.get(id) === undefined) return fail({ kind: 'member_not_found' });
     if (s.members.list().some((m) => m.id !== id && m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
-    const r = await s.memberUpdate(id, peerUrls);
+    const r: ApplyResult = await s.writes.memberUpdate(id, peerUrls);
     if (!r.ok) return r;
     return ok(s.members.list());
   }
 
   /** Promotion needs the leader's view of the learner's log, so a follower forwards it. */
   async promote(id: bigint): Promise<ServerResult<Member[]>> {
-    const s = this.server;
+    const s = this.s;
     const m = s.members.get(id);
     if (m === undefined) return fail({ kind: 'member_not_found' });
     if (!m.isLearner) return fail({ kind: 'member_not_learner' });
@@ -106,7 +121,7 @@ export class MemberAdmin {
   }
 
   private async propose(type: ConfChange['type'], m: Member): Promise<ServerResult<null>> {
-    const r = await this.server.changeMembership((requestId) => ({
+    const r = await this.s.proposer.changeMembership((requestId) => ({
       type,
       nodeId: m.id,
       context: ConfChangeContext.encode({

@@ -2,7 +2,7 @@ import { InternalRequest, type InternalRequestInit } from '../gen/raftkvpb.js';
 import type { ConfChange } from '../raft/index.js';
 import type { ApplyResult } from './apply-results.js';
 import type { ProposeError } from './consensus.js';
-import { fail, fromProposeError, ok } from './errors.js';
+import { fail, fromProposeError } from './errors.js';
 import type { IdGenerator } from './id-generator.js';
 import { Waiters } from './waiters.js';
 
@@ -20,8 +20,6 @@ export interface ProposerOptions {
   timeoutMs: number;
   /** True while the NOSPACE alarm makes the store read-only. */
   noSpace: () => boolean;
-  /** Injected bug for the chaos tests: answer "ok" as soon as the entry is proposed. */
-  ackBeforePersist?: boolean;
 }
 
 /** Pause before re-proposing a request the leader could not take. */
@@ -30,7 +28,7 @@ const RETRY_DELAY_MS = 50;
 // Turns a request into a log entry, proposes it and waits until this member has applied it, with
 // etcd's request timeout. The applier settles the waiters by request ID.
 export class Proposer {
-  private readonly waiters = new Waiters<ApplyResult>();
+  protected readonly waiters = new Waiters<ApplyResult>();
   private stopped = false;
 
   constructor(private readonly o: ProposerOptions) {}
@@ -77,15 +75,11 @@ export class Proposer {
       this.waiters.cancel(id);
       return fail(fromProposeError(err));
     }
-    if (this.o.ackBeforePersist === true) {
-      // The bug: the client hears "done" while the entry exists only in this process's memory.
-      const early = await Promise.race([done, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
-      if (early === undefined) {
-        this.waiters.cancel(id);
-        return ok({ revision: 0, value: { type: 'compact' } });
-      }
-      return early;
-    }
+    return this.awaitApplied(id, done, deadline);
+  }
+
+  /** Waits for the applier's result of a proposed request, until the deadline. */
+  protected async awaitApplied(id: bigint, done: Promise<ApplyResult>, deadline: number): Promise<ApplyResult> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ApplyResult>((resolve) => {
       timer = setTimeout(() => resolve(fail({ kind: 'timeout' })), Math.max(0, deadline - Date.now()));

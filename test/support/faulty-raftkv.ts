@@ -6,8 +6,8 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { buildCommand, intArg, toOptions, type RawFlags } from '../../src/daemon/flags.js';
 import { runMember } from '../../src/daemon/main.js';
-import { INJECTABLE_BUGS, type InjectedBug } from '../../src/server/test-hooks.js';
 import { VERSION } from '../../src/version.js';
+import { bugParts, INJECTABLE_BUGS, type InjectedBug } from './faulty-parts.js';
 import type { FaultyRaftSettings } from './faulty-raft-worker.js';
 
 function dialMap(value: string): Map<string, string> {
@@ -43,7 +43,8 @@ const cmd = buildCommand(VERSION)
   .addOption(new Option('--test-bug <names>', `inject bugs (${INJECTABLE_BUGS.join(', ')})`).argParser(bugList).default([]));
 cmd.parse(process.argv);
 const raw = cmd.opts<RawFlags & TestFlags>();
-const opts = toOptions(raw);
-opts.config.testHooks = { bugs: new Set(raw.testBug) };
 const settings: FaultyRaftSettings = { fsyncDelayMs: raw.testFsyncDelayMs, peerDialMap: raw.testPeerDialMap };
-await runMember(opts, { raftWorker: { url: new URL('./faulty-raft-worker.js', import.meta.url), extension: settings } });
+await runMember(toOptions(raw), {
+  ...bugParts(new Set(raw.testBug)),
+  raftWorker: { url: new URL('./faulty-raft-worker.js', import.meta.url), extension: settings },
+});
