@@ -266,9 +266,11 @@ export class RaftThread implements Consensus {
     this.post({ t: 'applied', index: applied });
     if (membersChanged) this.post({ t: 'members', members: host.members(), applied });
     if (applied - this.lastCheckpoint >= this.opts.snapshotCount) {
-      host.checkpoint();
+      // The next attempt waits another snapshot-count's worth of entries if this one fails.
       this.lastCheckpoint = applied;
-      this.post({ t: 'durable', index: applied });
+      void host.checkpoint().then((durable) => {
+        if (durable !== undefined && !this.stopped) this.post({ t: 'durable', index: durable });
+      });
     }
   }
 

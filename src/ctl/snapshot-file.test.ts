@@ -21,6 +21,7 @@ function makeSnapshot(): void {
   put(store, 'a', '1');
   put(store, 'b', '2');
   put(store, 'a', '3'); // revision 4, three stored versions
+  store.flush(); // revisions are written at commit, as the state machine does
   db.prepare('VACUUM INTO ?').run(join(dir, 'vacuum.db'));
   db.close();
   dbBytes = readFileSync(join(dir, 'vacuum.db'));

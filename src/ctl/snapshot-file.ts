@@ -103,12 +103,12 @@ export function readSnapshotStatus(path: string): SnapshotStatus {
 }
 
 /**
- * Every stored key version (src/mvcc/schema.ts: mvcc_history), the nearest
+ * Every stored key version (src/mvcc/schema.ts: kv_history), the nearest
  * thing to etcd's count of backend keys. No src/mvcc helper reads it without
  * also creating the schema, which a read-only database refuses.
  */
 function countVersions(db: Database.Database): number {
-  return Number(db.prepare('SELECT count(*) FROM mvcc_history').pluck().get());
+  return Number(db.prepare('SELECT count(*) FROM kv_history').pluck().get());
 }
 
 /**

@@ -74,7 +74,9 @@ export class Daemon {
     const memberDir = join(config.dataDir, 'member');
     mkdirSync(memberDir, { recursive: true, mode: 0o700 });
 
-    const sm = new StateMachine(join(memberDir, 'state.db'));
+    // The hub is built on the store, and the store asks the hub whether events need prev_kv.
+    let hub: WatchHub | undefined;
+    const sm = new StateMachine(join(memberDir, 'state.db'), { logger, wantPrevKv: () => hub?.wantsPrevKv() ?? true });
     this.sm = sm;
     const { memberId, clusterId } = establishIdentity(config, join(memberDir, 'raft.db'), joined);
     const ids = new IdGenerator(memberId);
@@ -117,7 +119,8 @@ export class Daemon {
     const writes = new Writes(proposer, ids);
     this.barrier = new ReadBarrier(consensus, this.appliedWaiters, REQUEST_TIMEOUT_MS);
     const gate = parts.readGate?.(this.barrier) ?? this.barrier;
-    this.hub = new WatchHub(sm.store);
+    hub = new WatchHub(sm.store);
+    this.hub = hub;
     const quota = new QuotaGuard({
       memberId,
       quota: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
@@ -195,6 +198,8 @@ export class Daemon {
             sizeInUse: () => sm.sizeInUse(),
             defragment: () => sm.defragment(),
             copyTo: async (path) => {
+              // Everything applied so far is in the copy.
+              sm.commit();
               await copyStateDb(sm.path, path);
             },
           },
@@ -240,6 +245,6 @@ export class Daemon {
     this.proposer.stop();
     this.barrier.stop();
     this.appliedWaiters.releaseAll();
-    this.sm.close();
+    await this.sm.close();
   }
 }

@@ -11,15 +11,16 @@ import type { DeleteRangeRequest, DeleteRangeResult, PutRequest, PutResult, Resu
  * lease is provided"); that check belongs to the api layer, not here.
  */
 export function applyPut(w: WriteTxn, req: PutRequest): Result<PutResult> {
-  const prev = w.get(req.key);
+  const prev = w.current(req.key);
   if ((req.ignoreValue || req.ignoreLease) && !prev) return { ok: false, error: { kind: 'key_not_found' } };
-  const value = req.ignoreValue && prev ? prev.value : req.value;
+  // The previous value is read only when the request needs it.
+  const prevKv = prev && (req.prevKv || req.ignoreValue) ? w.keyValue(req.key, prev) : undefined;
+  const value = req.ignoreValue && prevKv ? prevKv.value : req.value;
   const lease = req.ignoreLease && prev ? prev.lease : req.lease;
   w.put(req.key, value, lease, prev);
-  return { ok: true, value: req.prevKv && prev ? { prevKv: prev } : {} };
+  return { ok: true, value: req.prevKv && prevKv ? { prevKv } : {} };
 }
 
 export function applyDeleteRange(w: WriteTxn, req: DeleteRangeRequest): DeleteRangeResult {
-  const prevs = w.deleteRange(req.key, req.rangeEnd);
-  return { deleted: prevs.length, prevKvs: req.prevKv ? prevs : [] };
+  return w.deleteRange(req.key, req.rangeEnd, req.prevKv);
 }

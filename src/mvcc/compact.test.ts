@@ -1,14 +1,21 @@
 // Compaction: what it keeps, what it removes, its errors.
 import { describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
+import type { MvccStore } from './store.js';
 import { b, delReq, get, keysOf, memStore, put, rangeReq, unwrap } from './testkit.js';
 
-/** (rev, sub, key, tombstone) of every stored version, in (rev, sub) order. */
-function rows(db: Database.Database): Array<[number, number, string, number]> {
+/** (rev, sub, key, tombstone) of every version still on disk, in (rev, sub) order. */
+function diskRows(db: Database.Database): Array<[number, number, string, number]> {
   return db
-    .prepare<[], { rev: number; sub: number; key: Buffer; tombstone: number }>('SELECT rev, sub, key, tombstone FROM mvcc_history ORDER BY rev, sub')
+    .prepare<[], { rev: number; sub: number; key: Buffer; tombstone: number }>('SELECT rev, sub, key, tombstone FROM kv_history ORDER BY rev, sub')
     .all()
     .map((r) => [r.rev, r.sub, r.key.toString(), r.tombstone]);
+}
+
+/** The stored versions once compaction's rows have left the disk too. */
+function rows(db: Database.Database, store: MvccStore): Array<[number, number, string, number]> {
+  store.removeCompacted(Number.MAX_SAFE_INTEGER);
+  return diskRows(db);
 }
 
 describe('compact', () => {
@@ -22,7 +29,7 @@ describe('compact', () => {
     expect(out).toEqual({ result: null, revision: 5, events: [] });
     expect(store.compactRevision()).toBe(4);
     expect(store.currentRevision()).toBe(5);
-    expect(rows(db)).toEqual([
+    expect(rows(db, store)).toEqual([
       [3, 0, 'a', 0],
       [4, 0, 'b', 0],
       [5, 0, 'a', 0],
@@ -40,7 +47,7 @@ describe('compact', () => {
     unwrap(store.deleteRange(delReq('gone'))); // 4
     put(store, 'stay', '1'); // 5
     unwrap(store.compact(5));
-    expect(rows(db)).toEqual([[5, 0, 'stay', 0]]);
+    expect(rows(db, store)).toEqual([[5, 0, 'stay', 0]]);
     expect(keysOf(store, rangeReq('a', 'z', { revision: 5 }))).toEqual(['stay']);
   });
 
@@ -51,7 +58,7 @@ describe('compact', () => {
     unwrap(store.deleteRange(delReq('k'))); // 4
     put(store, 'k', '3'); // 5
     unwrap(store.compact(3));
-    expect(rows(db)).toEqual([
+    expect(rows(db, store)).toEqual([
       [3, 0, 'k', 0],
       [4, 0, 'k', 1],
       [5, 0, 'k', 0],
@@ -66,7 +73,7 @@ describe('compact', () => {
     put(store, 'k', '1'); // 2
     unwrap(store.deleteRange(delReq('k'))); // 3
     unwrap(store.compact(3));
-    expect(rows(db)).toEqual([]);
+    expect(rows(db, store)).toEqual([]);
     expect(store.currentRevision()).toBe(3);
     expect(put(store, 'k', '2')).toBe(4);
   });
@@ -80,7 +87,7 @@ describe('compact', () => {
     put(store, 'c', '1'); // 5
     unwrap(store.deleteRange(delReq('c'))); // 6
     unwrap(store.compact(6));
-    expect(rows(db)).toEqual([
+    expect(rows(db, store)).toEqual([
       [3, 0, 'b', 0],
       [4, 0, 'a', 0],
     ]);
@@ -101,8 +108,33 @@ describe('compact', () => {
       }),
     ); // 3: tombstone (3,0), put (3,1)
     unwrap(store.compact(3));
-    expect(rows(db)).toEqual([[3, 1, 'k', 0]]);
+    expect(rows(db, store)).toEqual([[3, 1, 'k', 0]]);
     expect(get(store, 'k', 3)?.value).toEqual(b('2'));
+  });
+
+  it('reads, hashes and history are compacted at once; the rows leave the disk in bounded batches', () => {
+    const { db, store } = memStore();
+    for (let i = 0; i < 10; i++) put(store, 'k', String(i)); // 2..11
+    put(store, 'other', 'x'); // 12
+    const kept = unwrap(store.hashKV(0));
+    unwrap(store.compact(11));
+    // The index already answers as compacted; the superseded rows are still on disk.
+    expect(diskRows(db)).toHaveLength(11);
+    expect(store.range(rangeReq('k', '', { revision: 10 }))).toEqual({ ok: false, error: { kind: 'compacted' } });
+    expect(unwrap(store.history({ fromRevision: 11, toRevision: 12, key: b('a'), rangeEnd: b('z'), limit: 0 })).map((e) => e.kv.modRevision)).toEqual([11, 12]);
+    const compactedHash = unwrap(store.hashKV(0));
+    expect(compactedHash.hash).not.toBe(kept.hash);
+    // Three at a time: 9 superseded versions of k need three batches.
+    expect(store.removeCompacted(3)).toBe(6);
+    expect(diskRows(db)).toHaveLength(8);
+    expect(store.removeCompacted(3)).toBe(3);
+    expect(store.removeCompacted(3)).toBe(0);
+    expect(diskRows(db)).toEqual([
+      [11, 0, 'k', 0],
+      [12, 0, 'other', 0],
+    ]);
+    expect(unwrap(store.hashKV(0))).toEqual(compactedHash);
+    expect(get(store, 'k')?.value).toEqual(b('9'));
   });
 
   it('ranges below the compact revision are compacted', () => {

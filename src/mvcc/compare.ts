@@ -1,7 +1,8 @@
 // Txn compares, as etcd 3.4 evaluates them (etcdserver/apply.go applyCompare):
 // against the latest version of every key in the compare's range.
+import { liveOf } from './key-index.js';
 import { toKeyRange } from './keyrange.js';
-import { EMPTY, toKeyValue } from './rows.js';
+import { EMPTY, keyBuffer, toKeyValue } from './rows.js';
 import type { KvTables } from './tables.js';
 import type { Compare, KeyValue } from './types.js';
 
@@ -17,11 +18,17 @@ const MISSING: KeyValue = { key: EMPTY, value: EMPTY, createRevision: 0, modRevi
 export function compareHolds(tables: KvTables, c: Compare): boolean {
   const range = toKeyRange(c.key, c.rangeEnd);
   let seen = false;
-  for (const row of tables.iterateLatest(range)) {
+  let holds = true;
+  tables.index.scan(range, (key, versions) => {
+    const v = liveOf(versions);
+    if (v === undefined) return true;
     seen = true;
-    if (!compareKeyValue(c, toKeyValue(row))) return false;
-  }
-  if (seen) return true;
+    // Only a value compare reads the value.
+    const kv = toKeyValue(keyBuffer(key), v, c.target === 'value' ? tables.value(v.id) : EMPTY);
+    holds = compareKeyValue(c, kv);
+    return holds;
+  });
+  if (seen) return holds;
   return c.target !== 'value' && compareKeyValue(c, MISSING);
 }
 

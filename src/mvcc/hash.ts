@@ -1,7 +1,7 @@
 // Checksums of the stored state for corruption checks between members. Local
 // row ids are left out: they can differ between members with equal history.
 import { crc32c } from './crc32.js';
-import type { VersionRow } from './rows.js';
+import { keyBuffer, type Version } from './key-index.js';
 import type { KvTables } from './tables.js';
 
 /** Like etcd, the hash starts from the name of the bucket it covers, so it is never 0. */
@@ -14,32 +14,39 @@ const HASH_SEED = crc32c.update(0, Buffer.from('key'));
  */
 export function hashVersions(tables: KvTables, upto: number): number {
   let crc = HASH_SEED;
-  for (const row of tables.iterateByKey(0, upto)) crc = crc32c.update(crc, encodeVersion(row));
+  for (const [key, versions] of tables.index.entries()) {
+    const k = keyBuffer(key);
+    for (const v of versions) if (v.rev <= upto) crc = crc32c.update(crc, encodeVersion(k, v, tables));
+  }
   return crc;
 }
 
-/** Every stored version in (rev, sub) order, then the current and compact revisions. */
+/** Every stored version in (key, rev, sub) order, then the current and compact revisions. */
 export function hashStore(tables: KvTables, current: number, compacted: number): number {
   let crc = 0;
-  for (const row of tables.iterateAll()) crc = crc32c.update(crc, encodeVersion(row));
+  for (const [key, versions] of tables.index.entries()) {
+    const k = keyBuffer(key);
+    for (const v of versions) crc = crc32c.update(crc, encodeVersion(k, v, tables));
+  }
   const revs = Buffer.alloc(16);
   revs.writeBigInt64BE(BigInt(current), 0);
   revs.writeBigInt64BE(BigInt(compacted), 8);
   return crc32c.update(crc, revs);
 }
 
-/** Length-prefixed, fixed-width encoding, so distinct rows never encode alike. */
-function encodeVersion(row: VersionRow): Buffer {
-  const buf = Buffer.alloc(4 + row.key.length + 8 * 5 + 1 + 4 + row.value.length);
-  let o = buf.writeUInt32BE(row.key.length, 0);
-  o += row.key.copy(buf, o);
-  o = buf.writeBigInt64BE(row.rev, o);
-  o = buf.writeBigInt64BE(row.sub, o);
-  o = buf.writeUInt8(Number(row.tombstone), o);
-  o = buf.writeBigInt64BE(row.create_rev, o);
-  o = buf.writeBigInt64BE(row.version, o);
-  o = buf.writeBigInt64BE(row.lease, o);
-  o = buf.writeUInt32BE(row.value.length, o);
-  row.value.copy(buf, o);
+/** Length-prefixed, fixed-width encoding, so distinct versions never encode alike. */
+function encodeVersion(key: Buffer, v: Version, tables: KvTables): Buffer {
+  const value = v.tombstone ? Buffer.alloc(0) : tables.value(v.id);
+  const buf = Buffer.alloc(4 + key.length + 8 * 5 + 1 + 4 + value.length);
+  let o = buf.writeUInt32BE(key.length, 0);
+  o += key.copy(buf, o);
+  o = buf.writeBigInt64BE(BigInt(v.rev), o);
+  o = buf.writeBigInt64BE(BigInt(v.sub), o);
+  o = buf.writeUInt8(v.tombstone ? 1 : 0, o);
+  o = buf.writeBigInt64BE(BigInt(v.createRev), o);
+  o = buf.writeBigInt64BE(BigInt(v.version), o);
+  o = buf.writeBigInt64BE(v.lease, o);
+  o = buf.writeUInt32BE(value.length, o);
+  value.copy(buf, o);
   return buf;
 }

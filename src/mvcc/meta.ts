@@ -1,11 +1,14 @@
-// The store's two revisions, read from the database on every use rather than
-// cached: a caller's outer transaction may roll back writes this store already
-// made, and a cache would then disagree with the data.
+// The store's two revisions: held in memory, written to mvcc_meta when the applier ends a batch
+// (current) or a compaction is applied (compacted). A write that aborts restores the current
+// revision it started from, so memory never runs ahead of what is written.
 import type Database from 'better-sqlite3';
 
 type Name = 'current_rev' | 'compact_rev';
 
 export class RevisionMeta {
+  private currentRev = 1;
+  private compactRev = 0;
+  private dirty = false;
   private readonly getStmt: Database.Statement<[Name], number>;
   private readonly setStmt: Database.Statement<[number, Name], unknown>;
 
@@ -13,27 +16,39 @@ export class RevisionMeta {
   constructor(db: Database.Database) {
     this.getStmt = db.prepare<[Name], number>(`SELECT value FROM mvcc_meta WHERE name = ?`).pluck();
     this.setStmt = db.prepare<[number, Name], unknown>(`UPDATE mvcc_meta SET value = ? WHERE name = ?`);
+    this.reload();
+  }
+
+  /** Re-reads both revisions (start, or a snapshot replaced them). */
+  reload(): void {
+    this.currentRev = this.getStmt.get('current_rev') ?? 1;
+    this.compactRev = this.getStmt.get('compact_rev') ?? 0;
+    this.dirty = false;
   }
 
   current(): number {
-    return this.read('current_rev');
+    return this.currentRev;
   }
 
   compacted(): number {
-    return this.read('compact_rev');
+    return this.compactRev;
   }
 
   setCurrent(rev: number): void {
-    this.setStmt.run(rev, 'current_rev');
+    if (rev === this.currentRev) return;
+    this.currentRev = rev;
+    this.dirty = true;
   }
 
   setCompacted(rev: number): void {
+    this.compactRev = rev;
     this.setStmt.run(rev, 'compact_rev');
   }
 
-  private read(name: Name): number {
-    const v = this.getStmt.get(name);
-    if (v === undefined) throw new Error(`mvcc: meta row ${name} missing`);
-    return v;
+  /** Writes the current revision if it moved (inside the caller's transaction). */
+  flush(): void {
+    if (!this.dirty) return;
+    this.setStmt.run(this.currentRev, 'current_rev');
+    this.dirty = false;
   }
 }

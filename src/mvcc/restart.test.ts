@@ -31,6 +31,7 @@ describe('restart', () => {
     unwrap(s1.deleteRange(delReq('c'))); // 7: the last write is a delete
     const hash = s1.hash();
     const hashKV = unwrap(s1.hashKV(0));
+    s1.flush();
     db1.close();
 
     const db2 = openDb(path);
@@ -58,12 +59,30 @@ describe('restart', () => {
     put(s1, 'k', '1'); // 2
     unwrap(s1.deleteRange(delReq('k'))); // 3
     unwrap(s1.compact(3));
+    s1.flush();
     db1.close();
     const db2 = openDb(path);
     const s2 = new MvccStore(db2, new FakeLeases());
     expect(s2.currentRevision()).toBe(3);
     expect(s2.compactRevision()).toBe(3);
     expect(put(s2, 'k', '2')).toBe(4);
+    db2.close();
+  });
+
+  it('finishes removing a compaction’s rows that a restart interrupted', () => {
+    const path = file();
+    const db1 = openDb(path);
+    const s1 = new MvccStore(db1, new FakeLeases());
+    for (let i = 0; i < 5; i++) put(s1, 'k', String(i)); // 2..6
+    unwrap(s1.compact(6));
+    expect(s1.removeCompacted(2)).toBe(2);
+    s1.flush();
+    db1.close();
+    const db2 = openDb(path);
+    const s2 = new MvccStore(db2, new FakeLeases());
+    expect(s2.removeCompacted(100)).toBe(0);
+    expect(db2.prepare('SELECT rev FROM kv_history').pluck().all()).toEqual([6]);
+    expect(get(s2, 'k')?.value).toEqual(b('4'));
     db2.close();
   });
 });

@@ -1,34 +1,18 @@
-// One stored version of a key as SQLite returns it (safeIntegers: every
-// INTEGER is a bigint, so int64 lease IDs survive), and its domain forms.
+// A stored version (key-index.ts) in its domain forms.
+import { keyBuffer, type Version } from './key-index.js';
 import type { KeyValue, MvccEvent } from './types.js';
-
-export interface VersionRow {
-  rev: bigint;
-  sub: bigint;
-  key: Buffer;
-  value: Buffer;
-  create_rev: bigint;
-  version: bigint;
-  lease: bigint;
-  tombstone: bigint;
-}
 
 export const EMPTY = Buffer.alloc(0);
 
-export function isTombstone(row: VersionRow): boolean {
-  return row.tombstone !== 0n;
+/** A key's version as a read returns it. */
+export interface VersionRef {
+  key: string;
+  v: Version;
 }
 
 /** The KeyValue of a live (non-tombstone) version. */
-export function toKeyValue(row: VersionRow): KeyValue {
-  return {
-    key: row.key,
-    createRevision: Number(row.create_rev),
-    modRevision: Number(row.rev),
-    version: Number(row.version),
-    value: row.value,
-    lease: row.lease,
-  };
+export function toKeyValue(key: Buffer, v: Version, value: Buffer): KeyValue {
+  return { key, createRevision: v.createRev, modRevision: v.rev, version: v.version, value, lease: v.lease };
 }
 
 /** etcd's delete event kv: the key and the delete's revision, everything else zero. */
@@ -36,10 +20,10 @@ export function tombstoneKeyValue(key: Buffer, revision: number): KeyValue {
   return { key, createRevision: 0, modRevision: revision, version: 0, value: EMPTY, lease: 0n };
 }
 
-export function toEvent(row: VersionRow, prevKv: KeyValue | undefined): MvccEvent {
-  const event: MvccEvent = isTombstone(row)
-    ? { type: 'delete', kv: tombstoneKeyValue(row.key, Number(row.rev)) }
-    : { type: 'put', kv: toKeyValue(row) };
+export function toEvent(key: Buffer, v: Version, value: Buffer, prevKv: KeyValue | undefined): MvccEvent {
+  const event: MvccEvent = v.tombstone ? { type: 'delete', kv: tombstoneKeyValue(key, v.rev) } : { type: 'put', kv: toKeyValue(key, v, value) };
   if (prevKv) event.prevKv = prevKv;
   return event;
 }
+
+export { keyBuffer };

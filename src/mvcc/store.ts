@@ -1,9 +1,10 @@
-// The MVCC key-value store: etcd 3.4's revision model over SQLite tables
-// (schema.ts). Every write method is atomic on its own (a savepoint, nested in
-// whatever transaction the caller holds) and reports failures as values.
+// The MVCC key-value store: etcd 3.4's revision model over rows appended in revision order and a
+// key index in memory (tables.ts). Writes run inside whatever transaction the caller holds (the
+// applier's); each write request is atomic on its own: one that fails part-way takes its changes
+// back. Failures are reported as values.
 import type Database from 'better-sqlite3';
 import { applyDeleteRange, applyPut } from './apply.js';
-import { checkCompact, compactTo } from './compact.js';
+import { checkCompact, compactTo, RowRemoval } from './compact.js';
 import { hashStore, hashVersions } from './hash.js';
 import { readHistory } from './history.js';
 import { RevisionMeta } from './meta.js';
@@ -18,7 +19,6 @@ import type {
   HistoryRequest,
   KeyValue,
   LeaseLookup,
-  MvccError,
   MvccEvent,
   PutRequest,
   PutResult,
@@ -30,24 +30,40 @@ import type {
   WriteOutcome,
 } from './types.js';
 
-/** Thrown inside a savepoint to roll back a write that failed part-way. */
-class Abort extends Error {
-  constructor(readonly error: MvccError) {
-    super(`mvcc: write aborted: ${error.kind}`);
-  }
+export interface MvccStoreOptions {
+  /**
+   * Whether events need the previous version of each key (a watcher asked for prev_kv). When
+   * false, writes skip reading the old values. Default: always.
+   */
+  wantPrevKv?: () => boolean;
 }
 
 export class MvccStore {
   private readonly tables: KvTables;
   private readonly meta: RevisionMeta;
+  private readonly removal: RowRemoval;
+  private readonly wantPrevKv: () => boolean;
 
-  /** `db` is opened (WAL) and owned by the caller; the store adds its mvcc_* tables. */
+  /** `db` is opened (WAL) and owned by the caller; the store adds its tables and loads its index. */
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly leases: LeaseLookup,
+    opts: MvccStoreOptions = {},
   ) {
     this.tables = new KvTables(db);
     this.meta = new RevisionMeta(db);
+    this.removal = new RowRemoval(this.tables);
+    this.wantPrevKv = opts.wantPrevKv ?? (() => true);
+    // A restart in the middle of removing a compaction's rows: the index drops them again.
+    this.removal.add(this.tables.leftovers(this.meta.compacted()));
+  }
+
+  /** Re-reads everything from disk after a snapshot replaced the tables. */
+  reload(): void {
+    this.tables.reload();
+    this.meta.reload();
+    this.removal.clear();
+    this.removal.add(this.tables.leftovers(this.meta.compacted()));
   }
 
   /** 1 for a fresh store; +1 per request that changed something. */
@@ -84,12 +100,25 @@ export class MvccStore {
     });
   }
 
-  /** Errors: compacted (rev <= compact revision), future_rev (rev > current). */
+  /**
+   * Errors: compacted (rev <= compact revision), future_rev (rev > current). The index is
+   * compacted at once; the dropped rows leave the disk later (removeCompacted).
+   */
   compact(revision: number): Result<WriteOutcome<null>> {
     const err = checkCompact(this.meta, revision);
     if (err) return { ok: false, error: err };
-    this.db.transaction(() => compactTo(this.tables, this.meta, revision))();
+    compactTo(this.tables, this.meta, this.removal, revision);
     return { ok: true, value: { result: null, revision: this.meta.current(), events: [] } };
+  }
+
+  /** Rows dropped by compactions that are still on disk. */
+  pendingRemovals(): number {
+    return this.removal.size();
+  }
+
+  /** Removes up to `max` rows dropped by compactions; returns how many still wait. */
+  removeCompacted(max: number): number {
+    return this.removal.removeSome(max);
   }
 
   /**
@@ -101,10 +130,11 @@ export class MvccStore {
     const r = this.write((w) => {
       const prevKvs: KeyValue[] = [];
       for (const key of this.tables.leaseKeys(lease)) {
-        const prev = w.get(key);
+        const prev = w.current(key);
         if (!prev) continue;
-        w.delete(prev);
-        prevKvs.push(prev);
+        const kv = w.keyValue(key, prev);
+        w.delete(key, prev, kv);
+        prevKvs.push(kv);
       }
       return { ok: true, value: { deleted: prevKvs.length, prevKvs } };
     });
@@ -145,27 +175,39 @@ export class MvccStore {
     return this.tables.keyCount();
   }
 
+  /** The key's current version, if live (for callers outside a write). */
+  get(key: Buffer): KeyValue | undefined {
+    return this.tables.latest(key);
+  }
+
+  /** Writes the current revision to the database; the caller does this before committing. */
+  flush(): void {
+    this.meta.flush();
+  }
+
   private view(): ReadView {
     return { revision: this.meta.current(), compactRevision: this.meta.compacted() };
   }
 
   /**
-   * Runs one write request in a savepoint. A failure rolls back anything it
-   * wrote; the revision advances (once) only when something changed. Nothing is
-   * cached in memory, so rollbacks (ours or the caller's) leave nothing stale.
+   * Runs one write request. A failure takes back anything it wrote; the revision advances (once)
+   * only when something changed.
    */
   private write<T>(fn: (w: WriteTxn) => Result<T>): Result<WriteOutcome<T>> {
+    const w = new WriteTxn(this.tables, this.meta.current(), this.meta.compacted(), this.wantPrevKv());
+    let r: Result<T>;
     try {
-      return this.db.transaction((): Result<WriteOutcome<T>> => {
-        const w = new WriteTxn(this.tables, this.meta.current(), this.meta.compacted());
-        const r = fn(w);
-        if (!r.ok) throw new Abort(r.error);
-        if (w.changed) this.meta.setCurrent(w.revision());
-        return { ok: true, value: { result: r.value, revision: w.revision(), events: w.events } };
-      })();
+      r = fn(w);
     } catch (e) {
-      if (e instanceof Abort) return { ok: false, error: e.error };
+      w.abort();
       throw e;
     }
+    if (!r.ok) {
+      w.abort();
+      return { ok: false, error: r.error };
+    }
+    if (w.changed) this.meta.setCurrent(w.revision());
+    return { ok: true, value: { result: r.value, revision: w.revision(), events: w.events } };
   }
 }
+

@@ -1,160 +1,188 @@
-// Row-level access to the MVCC tables. Every statement is prepared once: the
-// fixed ones here, the per-key-range-shape ones on first use (cached by SQL).
+// The MVCC store's storage: rows on disk (schema.ts), appended in revision order, and the key
+// index in memory (key-index.ts) that says which rows each key has. Every statement is prepared
+// once.
 import type Database from 'better-sqlite3';
-import { type KeyRange, keyRangeParams, keyRangeSql } from './keyrange.js';
-import type { VersionRow } from './rows.js';
+import { KeyIndex, keyBuffer, keyString, liveOf, versionAt, type Version } from './key-index.js';
+import { keyRangeParams, keyRangeSql, type KeyRange } from './keyrange.js';
+import { EMPTY, toKeyValue, type VersionRef } from './rows.js';
 import { ensureSchema } from './schema.js';
+import type { KeyValue } from './types.js';
 
-const COLS = 'h.rev, h.sub, h.key, h.value, h.create_rev, h.version, h.lease, h.tombstone';
-/** The newest version of h.key at or below @rev; uses the covering (key, rev, sub) index. */
-const NEWEST_AT = `(SELECT n.id FROM mvcc_history n WHERE n.key = h.key AND n.rev <= @rev ORDER BY n.rev DESC, n.sub DESC LIMIT 1)`;
+type Stmt<P extends unknown[], R = unknown> = Database.Statement<P, R>;
 
-type Stmt<R> = Database.Statement<unknown[], R>;
+/** A history row with its value, as watchers catching up read it. */
+export interface HistoryRow {
+  key: Buffer;
+  v: Version;
+  value: Buffer;
+}
+
+interface LoadRow {
+  id: bigint;
+  rev: bigint;
+  sub: bigint;
+  key: Buffer;
+  create_rev: bigint;
+  version: bigint;
+  lease: bigint;
+  tombstone: bigint;
+}
+
+type HistoryScanRow = LoadRow & { value: Buffer | null };
+
+function toVersion(r: LoadRow): Version {
+  return {
+    rev: Number(r.rev),
+    sub: Number(r.sub),
+    id: Number(r.id),
+    createRev: Number(r.create_rev),
+    version: Number(r.version),
+    lease: r.lease,
+    tombstone: r.tombstone !== 0n,
+  };
+}
 
 export class KvTables {
-  private readonly cache = new Map<string, Stmt<unknown>>();
-  private readonly latestStmt: Stmt<VersionRow>;
-  private readonly insertStmt: Stmt<unknown>;
-  private readonly setLatestStmt: Stmt<unknown>;
-  private readonly removeLatestStmt: Stmt<unknown>;
-  private readonly previousStmt: Stmt<VersionRow>;
-  private readonly leaseKeysStmt: Stmt<Buffer>;
-  private readonly keyCountStmt: Stmt<bigint>;
+  private idx = new KeyIndex();
+  private nextId = 1;
+  private readonly load: Stmt<[], LoadRow>;
+  private readonly insertHistory: Stmt<[number, number, number, Buffer, number, number, bigint, number]>;
+  private readonly insertValue: Stmt<[number, Buffer]>;
+  private readonly selectValue: Stmt<[number], Buffer>;
+  private readonly deleteHistory: Stmt<[number]>;
+  private readonly deleteValue: Stmt<[number]>;
+  private readonly scanHistory = new Map<KeyRange['kind'], Stmt<[Record<string, unknown>], HistoryScanRow>>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     ensureSchema(db);
-    this.latestStmt = this.prepare(
-      `SELECT ${COLS} FROM mvcc_latest l JOIN mvcc_history h ON h.id = l.id WHERE l.key = @key`,
+    this.insertHistory = db.prepare(
+      'INSERT INTO kv_history (id, rev, sub, key, create_rev, version, lease, tombstone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.insertStmt = this.prepare(
-      `INSERT INTO mvcc_history (rev, sub, key, value, create_rev, version, lease, tombstone)
-       VALUES (@rev, @sub, @key, @value, @create_rev, @version, @lease, @tombstone)`,
-    );
-    this.setLatestStmt = this.prepare(
-      `INSERT INTO mvcc_latest (key, id, lease) VALUES (@key, @id, @lease)
-       ON CONFLICT (key) DO UPDATE SET id = excluded.id, lease = excluded.lease`,
-    );
-    this.removeLatestStmt = this.prepare(`DELETE FROM mvcc_latest WHERE key = @key`);
-    this.previousStmt = this.prepare(
-      `SELECT ${COLS} FROM mvcc_history h WHERE h.key = @key AND (h.rev, h.sub) < (@rev, @sub)
-       ORDER BY h.rev DESC, h.sub DESC LIMIT 1`,
-    );
-    this.leaseKeysStmt = this.prepare<Buffer>(`SELECT key FROM mvcc_latest WHERE lease = @lease ORDER BY key`).pluck();
-    this.keyCountStmt = this.prepare<bigint>(`SELECT count(*) FROM mvcc_latest`).pluck();
-  }
-
-  private prepare<R = VersionRow>(sql: string): Stmt<R> {
-    return this.db.prepare<unknown[], R>(sql).safeIntegers(true);
-  }
-
-  private cached<R>(sql: string, pluck = false): Stmt<R> {
-    let stmt = this.cache.get(sql);
-    if (!stmt) {
-      stmt = this.prepare<unknown>(sql);
-      if (pluck) stmt.pluck();
-      this.cache.set(sql, stmt);
+    this.insertValue = db.prepare('INSERT INTO kv_values (id, value) VALUES (?, ?)');
+    this.selectValue = db.prepare<[number], Buffer>('SELECT value FROM kv_values WHERE id = ?').pluck();
+    this.deleteHistory = db.prepare('DELETE FROM kv_history WHERE id = ?');
+    this.deleteValue = db.prepare('DELETE FROM kv_values WHERE id = ?');
+    for (const kind of ['single', 'from', 'between'] as const) {
+      const where = keyRangeSql({ kind, key: EMPTY, end: EMPTY }, 'h.key');
+      const stmt = db.prepare<[Record<string, unknown>], HistoryScanRow>(
+        `SELECT h.id, h.rev, h.sub, h.key, h.create_rev, h.version, h.lease, h.tombstone, v.value
+         FROM kv_history h LEFT JOIN kv_values v ON v.id = h.id
+         WHERE h.rev >= @from AND h.rev <= @to AND ${where} ORDER BY h.rev, h.id`,
+      );
+      this.scanHistory.set(kind, stmt.safeIntegers(true));
     }
-    return stmt as Stmt<R>;
+    this.load = db
+      .prepare<[], LoadRow>('SELECT id, rev, sub, key, create_rev, version, lease, tombstone FROM kv_history ORDER BY id')
+      .safeIntegers(true);
+    this.reload();
   }
 
-  /** The newest version of a live key. */
-  latest(key: Buffer): VersionRow | undefined {
-    return this.latestStmt.get({ key });
+  get index(): KeyIndex {
+    return this.idx;
   }
 
-  /** Appends a version; returns its id. */
-  insertVersion(row: VersionRow): bigint {
-    return BigInt(this.insertStmt.run(row).lastInsertRowid);
+  /** Rebuilds the key index from the rows on disk (start, or a snapshot replaced them). */
+  reload(): void {
+    this.idx = new KeyIndex();
+    this.nextId = 1;
+    for (const r of this.load.iterate()) {
+      const v = toVersion(r);
+      this.idx.append(keyString(r.key), v);
+      this.nextId = v.id + 1;
+    }
   }
 
-  setLatest(key: Buffer, id: bigint, lease: bigint): void {
-    this.setLatestStmt.run({ key, id, lease });
+  /** Rows the last compaction dropped but that are still on disk (a restart in the middle of removing them). */
+  leftovers(compactRev: number): number[] {
+    return compactRev > 0 ? this.index.compact(compactRev) : [];
   }
 
-  removeLatest(key: Buffer): void {
-    this.removeLatestStmt.run({ key });
+  value(id: number): Buffer {
+    return this.selectValue.get(id) ?? EMPTY;
   }
 
-  /** Live keys in the range at the newest state, in key order; limit <= 0 = all. */
-  scanLatest(range: KeyRange, limit: number): VersionRow[] {
-    const sql = `SELECT ${COLS} FROM mvcc_latest l JOIN mvcc_history h ON h.id = l.id
-      WHERE ${keyRangeSql(range, 'l.key')} ORDER BY l.key LIMIT @limit`;
-    return this.cached<VersionRow>(sql).all({ ...keyRangeParams(range), limit: limit > 0 ? limit : -1 });
+  /** The key's newest version with its value, when the key is live. */
+  latest(key: Buffer): KeyValue | undefined {
+    const v = liveOf(this.index.get(keyString(key)));
+    return v && toKeyValue(key, v, this.value(v.id));
   }
 
-  /** Like scanLatest, lazily (for compares that stop at the first mismatch). */
-  iterateLatest(range: KeyRange): IterableIterator<VersionRow> {
-    const sql = `SELECT ${COLS} FROM mvcc_latest l JOIN mvcc_history h ON h.id = l.id
-      WHERE ${keyRangeSql(range, 'l.key')} ORDER BY l.key`;
-    return this.cached<VersionRow>(sql).iterate(keyRangeParams(range));
+  /** Appends a change of `key`; returns how many versions the key had, for an undo. */
+  append(key: Buffer, change: Omit<Version, 'id'>, value: Buffer | undefined): { id: number; hadVersions: number } {
+    const id = this.nextId++;
+    const v: Version = { ...change, id };
+    this.insertHistory.run(id, v.rev, v.sub, key, v.createRev, v.version, v.lease, v.tombstone ? 1 : 0);
+    if (value !== undefined) this.insertValue.run(id, value);
+    return { id, hadVersions: this.index.append(keyString(key), v) };
   }
 
-  countLatest(range: KeyRange): number {
-    const sql = `SELECT count(*) FROM mvcc_latest l WHERE ${keyRangeSql(range, 'l.key')}`;
-    return Number(this.cached<bigint>(sql, true).get(keyRangeParams(range)));
+  /** Takes back appended rows (ids at or after `firstId`) and their index entries. */
+  undo(firstId: number, keys: ReadonlyMap<string, number>): void {
+    for (const [key, length] of keys) this.index.truncate(key, length);
+    this.removeRows(Array.from({ length: this.nextId - firstId }, (_, i) => firstId + i));
+    this.nextId = firstId;
   }
 
-  /** Keys live at revision `rev` (their newest version <= rev is not a tombstone), in key order. */
-  scanAt(range: KeyRange, rev: number, limit: number): VersionRow[] {
-    const sql = `SELECT ${COLS} FROM mvcc_history h
-      WHERE ${keyRangeSql(range, 'h.key')} AND h.rev <= @rev AND h.tombstone = 0 AND h.id = ${NEWEST_AT}
-      ORDER BY h.key LIMIT @limit`;
-    return this.cached<VersionRow>(sql).all({ ...keyRangeParams(range), rev, limit: limit > 0 ? limit : -1 });
+  peekNextId(): number {
+    return this.nextId;
   }
 
-  countAt(range: KeyRange, rev: number): number {
-    const sql = `SELECT count(*) FROM mvcc_history h
-      WHERE ${keyRangeSql(range, 'h.key')} AND h.rev <= @rev AND h.tombstone = 0 AND h.id = ${NEWEST_AT}`;
-    return Number(this.cached<bigint>(sql, true).get({ ...keyRangeParams(range), rev }));
+  /** Deletes rows from disk (the index no longer points at them). */
+  removeRows(ids: readonly number[]): void {
+    for (const id of ids) {
+      this.deleteHistory.run(id);
+      this.deleteValue.run(id);
+    }
   }
 
-  /** The version of `key` just before (rev, sub), tombstone or not. */
-  previousVersion(key: Buffer, rev: bigint, sub: bigint): VersionRow | undefined {
-    return this.previousStmt.get({ key, rev, sub });
+  /** Keys live at `rev` in the range, in key order, at most `limit` (<= 0: all). */
+  scan(range: KeyRange, rev: number, limit: number): VersionRef[] {
+    const out: VersionRef[] = [];
+    this.index.scan(range, (key, versions) => {
+      const v = versionAt(versions, rev);
+      if (v !== undefined && !v.tombstone) out.push({ key, v });
+      return limit <= 0 || out.length < limit;
+    });
+    return out;
   }
 
-  /** Versions with from <= rev <= to of keys in the range, in (rev, sub) order. */
-  iterateHistory(range: KeyRange, from: number, to: number): IterableIterator<VersionRow> {
-    const sql = `SELECT ${COLS} FROM mvcc_history h
-      WHERE h.rev >= @from AND h.rev <= @to AND ${keyRangeSql(range, 'h.key')} ORDER BY h.rev, h.sub`;
-    return this.cached<VersionRow>(sql).iterate({ ...keyRangeParams(range), from, to });
+  count(range: KeyRange, rev: number): number {
+    let n = 0;
+    this.index.scan(range, (_key, versions) => {
+      const v = versionAt(versions, rev);
+      if (v !== undefined && !v.tombstone) n++;
+      return true;
+    });
+    return n;
   }
 
-  /**
-   * Versions with after < rev <= upto in (key, rev, sub) order. Walks the key
-   * index and fetches rows by id, so no temporary sort of whole rows is needed.
-   */
-  iterateByKey(after: number, upto: number): IterableIterator<VersionRow> {
-    const sql = `SELECT ${COLS} FROM mvcc_history k INDEXED BY mvcc_history_key JOIN mvcc_history h ON h.id = k.id
-      WHERE k.rev > @after AND k.rev <= @upto ORDER BY k.key, k.rev, k.sub`;
-    return this.cached<VersionRow>(sql).iterate({ after, upto });
+  /** The KeyValue of a version, with its value unless `withValue` is false. */
+  keyValue(ref: VersionRef, withValue = true): KeyValue {
+    return toKeyValue(keyBuffer(ref.key), ref.v, withValue ? this.value(ref.v.id) : EMPTY);
   }
 
-  /** Every stored version in (rev, sub) order. */
-  iterateAll(): IterableIterator<VersionRow> {
-    return this.cached<VersionRow>(`SELECT ${COLS} FROM mvcc_history h ORDER BY h.rev, h.sub`).iterate();
+  /** The key's version just before (rev, sub), tombstone or not; undefined when compacted away. */
+  previousVersion(key: string, rev: number, sub: number): Version | undefined {
+    const versions = this.index.get(key);
+    if (versions === undefined) return undefined;
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const v = versions[i]!;
+      if (v.rev < rev || (v.rev === rev && v.sub < sub)) return v;
+    }
+    return undefined;
+  }
+
+  /** Rows of keys in the range with from <= rev <= to, in (rev, sub) order, values included. */
+  *history(range: KeyRange, from: number, to: number): Generator<HistoryRow> {
+    const stmt = this.scanHistory.get(range.kind)!;
+    for (const r of stmt.iterate({ ...keyRangeParams(range), from, to })) yield { key: r.key, v: toVersion(r), value: r.value ?? EMPTY };
   }
 
   leaseKeys(lease: bigint): Buffer[] {
-    return this.leaseKeysStmt.all({ lease });
+    return this.index.leaseKeys(lease).map(keyBuffer);
   }
 
   keyCount(): number {
-    return Number(this.keyCountStmt.get());
-  }
-
-  /**
-   * Drops versions at or below `rev` except each key's newest one there, which
-   * goes too when it is a tombstone. Versions at or below `previous` (the last
-   * compaction) are already one kept version per key, so only keys written in
-   * (previous, rev] need looking at. Returns the number of rows removed.
-   */
-  compact(previous: number, rev: number): number {
-    const sql = `DELETE FROM mvcc_history AS h
-      WHERE h.rev <= @rev
-        AND h.key IN (SELECT c.key FROM mvcc_history c WHERE c.rev > @previous AND c.rev <= @rev)
-        AND (h.tombstone = 1 OR EXISTS (
-          SELECT 1 FROM mvcc_history n WHERE n.key = h.key AND n.rev <= @rev AND (n.rev, n.sub) > (h.rev, h.sub)))`;
-    return this.cached<unknown>(sql).run({ previous, rev }).changes;
+    return this.index.liveCount();
   }
 }

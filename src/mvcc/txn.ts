@@ -4,6 +4,7 @@
 // state; only then do the ops run, in order, sharing one main revision.
 import { applyDeleteRange, applyPut } from './apply.js';
 import { compareHolds } from './compare.js';
+import { keyString, liveOf } from './key-index.js';
 import type { ReadView } from './range.js';
 import type { KvTables } from './tables.js';
 import type { WriteTxn } from './write.js';
@@ -36,7 +37,7 @@ export function checkTxn(plan: TxnPlan, tables: KvTables, leases: LeaseLookup, v
   const puts = firstError(plan, (op) => {
     if (op.type !== 'put') return undefined;
     const p = op.put;
-    if ((p.ignoreValue || p.ignoreLease) && !tables.latest(p.key)) return { kind: 'key_not_found' };
+    if ((p.ignoreValue || p.ignoreLease) && liveOf(tables.index.get(keyString(p.key))) === undefined) return { kind: 'key_not_found' };
     if (p.lease !== 0n && !leases.exists(p.lease)) return { kind: 'lease_not_found' };
     return undefined;
   });

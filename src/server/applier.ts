@@ -33,8 +33,8 @@ const ALARM_NAME: Record<number, AlarmType | undefined> = {
   [rpc.AlarmType.CORRUPT]: 'CORRUPT',
 };
 
-// Applies committed entries, in index order, to the MVCC store and lessor. A whole batch is one
-// SQLite transaction that also records the applied index, so state and index never disagree.
+// Applies committed entries, in index order, to the MVCC store and lessor, inside the caller's
+// transaction, which also records the applied index, so state and index never disagree.
 export class Applier {
   private point: ApplyPoint;
   private readonly saveApplied: (p: ApplyPoint) => void;
@@ -70,22 +70,23 @@ export class Applier {
     const events: MvccEvent[] = [];
     let last = this.point;
     let membersChanged = false;
-    this.db.transaction(() => {
-      for (const entry of entries) {
-        if (entry.index <= last.index) continue;
-        last = { index: entry.index, term: entry.term };
-        if (entry.type === 'confChange') {
-          applied.push(this.applyConfChange(entry.data));
-          membersChanged = true;
-          continue;
-        }
-        if (entry.data.length === 0) continue; // a leader's empty entry
-        const req = InternalRequest.decode(entry.data);
-        if (req.member_attributes !== undefined || req.member_update !== undefined) membersChanged = true;
-        applied.push({ id: req.ID, result: this.applyOne(req, entry.index, events) });
+    // The caller holds the write transaction (write-batch.ts): the batch, its applied index and the
+    // store's revision commit together.
+    for (const entry of entries) {
+      if (entry.index <= last.index) continue;
+      last = { index: entry.index, term: entry.term };
+      if (entry.type === 'confChange') {
+        applied.push(this.applyConfChange(entry.data));
+        membersChanged = true;
+        continue;
       }
-      if (last.index !== this.point.index) this.saveApplied(last);
-    })();
+      if (entry.data.length === 0) continue; // a leader's empty entry
+      const req = InternalRequest.decode(entry.data);
+      if (req.member_attributes !== undefined || req.member_update !== undefined) membersChanged = true;
+      applied.push({ id: req.ID, result: this.applyOne(req, entry.index, events) });
+    }
+    if (last.index !== this.point.index) this.saveApplied(last);
+    this.store.flush();
     this.point = last;
     return { applied, events, revision: this.store.currentRevision(), membersChanged };
   }

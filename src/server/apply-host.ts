@@ -59,7 +59,7 @@ export class ApplyHost implements StateMachineHost {
     else this.o.sm.lessor.demote();
   }
 
-  checkpoint(): void {
-    this.o.sm.checkpoint();
+  checkpoint(): Promise<number | undefined> {
+    return this.o.sm.checkpoint();
   }
 }

@@ -50,8 +50,11 @@ export interface StateMachineHost {
   restore(snapshot: SnapshotFile): Promise<void>;
   /** Called when this member becomes or stops being the leader. */
   leadershipChanged(isLeader: boolean): void;
-  /** Makes the applied state durable, so the log may drop the entries it covers. */
-  checkpoint(): void;
+  /**
+   * Makes the applied state durable, so the log may drop the entries it covers; resolves to the
+   * applied index that is durable (undefined when that could not be done now).
+   */
+  checkpoint(): Promise<number | undefined>;
 }
 
 export interface Consensus {

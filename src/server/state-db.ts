@@ -15,8 +15,13 @@ export function openStateDb(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  // Snapshot builds and installs use connections of their own on other threads.
+  // Snapshot builds, installs and checkpoints use connections of their own on other threads; this
+  // connection never checkpoints (so the main thread never fsyncs).
   db.pragma('busy_timeout = 60000');
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('journal_size_limit = 67108864');
+  // The key index lives in memory; this cache holds values and the tables' upper levels.
+  db.pragma('cache_size = -65536');
   return db;
 }
 

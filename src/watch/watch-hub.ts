@@ -100,6 +100,7 @@ export class WatchHub {
   private retryTimer: NodeJS.Timeout | undefined;
   private publishing = false;
   private readonly deferred: Array<{ events: MvccEvent[]; revision: number }> = [];
+  private prevKvWatchers = 0;
 
   constructor(
     private readonly source: HistorySource,
@@ -136,8 +137,14 @@ export class WatchHub {
     return { synced: this.synced.size, unsynced: this.unsynced.size };
   }
 
+  /** Whether some active watcher wants the previous version of each key with its events. */
+  wantsPrevKv(): boolean {
+    return this.prevKvWatchers > 0;
+  }
+
   watch(spec: WatcherSpec, sink: WatchSink): HubWatcher {
     const w = new Watcher(this, spec.range, spec.startRevision, spec.filter, sink);
+    if (spec.filter.prevKv) this.prevKvWatchers++;
     if (spec.startRevision === 0 || spec.startRevision > this.rev) {
       // etcd: start 0 means "after now"; a future start waits in the synced set for its revision.
       w.nextRev = Math.max(this.rev + 1, spec.startRevision);
@@ -198,6 +205,12 @@ export class WatchHub {
   remove(w: Watcher): void {
     if (w.state === 'synced') this.synced.delete(w);
     else if (w.state === 'unsynced') this.unsynced.delete(w);
+    this.done(w);
+  }
+
+  /** A watcher leaves for good (canceled or compacted). */
+  private done(w: Watcher): void {
+    if (w.state !== 'done' && w.filter.prevKv) this.prevKvWatchers--;
     w.state = 'done';
   }
 
@@ -317,7 +330,7 @@ export class WatchHub {
 
   private dropCompacted(w: Watcher, compactRev: number): void {
     this.unsynced.delete(w);
-    w.state = 'done';
+    this.done(w);
     w.sink.compacted(compactRev);
   }
 }
