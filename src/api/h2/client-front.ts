@@ -1,11 +1,13 @@
 // The client port's listeners: our own net.Servers whose connections reach
-// grpc-js through a connection injector, wrapped so that etcdctl's
-// "http://host:port" :authority is made acceptable to nghttp2 first.
+// grpc-js through a connection injector. Connections whose :authority nghttp2
+// would refuse (etcdctl's "http://host:port") are wrapped so it is made
+// acceptable first; the others are handed over as native sockets.
 import * as grpc from '@grpc/grpc-js';
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
+import { probeConnection } from './connection-probe.js';
 
 export interface ListenAddress {
   host: string;
@@ -88,7 +90,16 @@ export class ClientFront {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.injector.injectConnection(new AuthorityFixingSocket(socket));
+    probeConnection(socket, (o) => {
+      if (socket.destroyed) return;
+      if (o.native) {
+        // nghttp2 reads what the socket already holds before the rest.
+        socket.unshift(o.buffered);
+        this.injector.injectConnection(socket);
+      } else {
+        this.injector.injectConnection(new AuthorityFixingSocket(socket, o.rewriter, o.forwarded));
+      }
+    });
   }
 
   /** Stops accepting and asks open HTTP/2 sessions to finish (GOAWAY); they are destroyed after graceMs. */
