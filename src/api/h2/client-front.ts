@@ -39,9 +39,14 @@ export class ClientFront {
   private readonly closed: Promise<void>[] = [];
   private readonly sockets = new Set<net.Socket>();
 
+  /**
+   * `http1`: takes connections that are not HTTP/2 (etcd serves HTTP/1.1 beside gRPC on the
+   * client port); without it they go to nghttp2, which refuses them.
+   */
   constructor(
     grpcServer: grpc.Server,
     private readonly logger: Logger,
+    private readonly http1?: (socket: net.Socket) => void,
   ) {
     this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   }
@@ -92,13 +97,14 @@ export class ClientFront {
     socket.once('close', () => this.sockets.delete(socket));
     probeConnection(socket, (o) => {
       if (socket.destroyed) return;
-      if (o.native) {
-        // nghttp2 reads what the socket already holds before the rest.
-        socket.unshift(o.buffered);
-        this.injector.injectConnection(socket);
-      } else {
+      if (o.kind === 'rewrite') {
         this.injector.injectConnection(new AuthorityFixingSocket(socket, o.rewriter, o.forwarded));
+        return;
       }
+      // The next reader (nghttp2 or the HTTP/1.1 server) reads what the socket holds before the rest.
+      socket.unshift(o.buffered);
+      if (o.kind === 'http1' && this.http1 !== undefined) this.http1(socket);
+      else this.injector.injectConnection(socket); // nghttp2 answers a stranger with GOAWAY
     });
   }
 

@@ -9,7 +9,7 @@ import { FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, se
 
 describe('connection probe', () => {
   const h2 = http2.createServer();
-  const outcomes: boolean[] = [];
+  const outcomes: string[] = [];
   const sessionErrors: string[] = [];
   let srv: net.Server;
   let port = 0;
@@ -22,12 +22,14 @@ describe('connection probe', () => {
     h2.on('session', (s) => s.on('error', (e: Error) => sessionErrors.push(e.message)));
     srv = net.createServer((sock) =>
       probeConnection(sock, (o) => {
-        outcomes.push(o.native);
-        if (o.native) {
+        outcomes.push(o.kind);
+        if (o.kind === 'rewrite') {
+          h2.emit('connection', new AuthorityFixingSocket(sock, o.rewriter, o.forwarded));
+        } else if (o.kind === 'native') {
           sock.unshift(o.buffered);
           h2.emit('connection', sock);
         } else {
-          h2.emit('connection', new AuthorityFixingSocket(sock, o.rewriter, o.forwarded));
+          sock.end(`HTTP/1.1 200 OK\r\nContent-Length: ${o.buffered.length}\r\nConnection: close\r\n\r\n${o.buffered.toString('latin1')}`);
         }
       }),
     );
@@ -61,13 +63,26 @@ describe('connection probe', () => {
   it('hands a client with a valid :authority the native socket', async () => {
     outcomes.length = 0;
     expect(await get()).toBe(`127.0.0.1:${port}`);
-    expect(outcomes).toEqual([true]);
+    expect(outcomes).toEqual(['native']);
   });
 
   it("keeps the rewriter for etcdctl's http://host:port authority", async () => {
     outcomes.length = 0;
     expect(await get(`http://127.0.0.1:${port}`)).toBe(`http:__127.0.0.1:${port}`);
-    expect(outcomes).toEqual([false]);
+    expect(outcomes).toEqual(['rewrite']);
+  });
+
+  it('tells HTTP/1.1 from HTTP/2 by the first bytes, and hands over what it read', async () => {
+    outcomes.length = 0;
+    const reply = await new Promise<string>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      sock.on('close', () => resolve(got));
+      sock.on('error', () => undefined);
+    });
+    expect(outcomes).toEqual(['http1']);
+    expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nGET \/health HTTP\/1\.1/);
   });
 
   it('sends a server preface to a client that waits for one (gRPC-Go), and swallows its ACK', async () => {
@@ -91,7 +106,7 @@ describe('connection probe', () => {
       await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.DATA && f.streamId === 1));
       const body = parseFrames(received).find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString();
       expect(body).toBe('127.0.0.1:2379');
-      expect(outcomes).toEqual([true]);
+      expect(outcomes).toEqual(['native']);
       // nghttp2's own SETTINGS, ACKed now: it must take that as the answer to its frame, not as a stray one.
       sock.write(frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)));
       await new Promise((r) => setTimeout(r, 100));

@@ -18,10 +18,12 @@ const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
 const DECIDE_WITHIN_MS = 250;
 
 export type ProbeOutcome =
-  /** `buffered`: the client's bytes read so far, to put back into the socket. */
-  | { native: true; buffered: Buffer }
-  /** The rewriter to keep using, and what it has already let through. */
-  | { native: false; rewriter: ClientStreamRewriter; forwarded: Buffer[] };
+  /** HTTP/2 for nghttp2 as it is; `buffered`: the client's bytes read so far, to put back. */
+  | { kind: 'native'; buffered: Buffer }
+  /** No HTTP/2 preface (HTTP/1.1, or garbage); `buffered` as above. */
+  | { kind: 'http1'; buffered: Buffer }
+  /** HTTP/2 through the rewriter, which has already let `forwarded` through. */
+  | { kind: 'rewrite'; rewriter: ClientStreamRewriter; forwarded: Buffer[] };
 
 export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => void): void {
   const rewriter = new ClientStreamRewriter();
@@ -31,7 +33,7 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
   let timer: NodeJS.Timeout | undefined;
   let done = false;
 
-  const finish = (native: boolean): void => {
+  const finish = (native: boolean, http2 = true): void => {
     if (done) return;
     done = true;
     clearTimeout(timer);
@@ -39,11 +41,14 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
     socket.off('close', onClose);
     socket.off('error', onError);
     socket.pause();
-    if (native) {
+    if (!http2) {
       forwarded.push(...rewriter.flush());
-      decided({ native: true, buffered: Buffer.concat(forwarded) });
+      decided({ kind: 'http1', buffered: Buffer.concat(forwarded) });
+    } else if (native) {
+      forwarded.push(...rewriter.flush());
+      decided({ kind: 'native', buffered: Buffer.concat(forwarded) });
     } else {
-      decided({ native: false, rewriter, forwarded });
+      decided({ kind: 'rewrite', rewriter, forwarded });
     }
   };
 
@@ -51,7 +56,7 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
     received += chunk.length;
     forwarded.push(...rewriter.push(chunk));
     if (!settingsSent) {
-      if (rewriter.stoppedBecause !== null) return finish(true); // not HTTP/2: nghttp2 will say so
+      if (rewriter.stoppedBecause !== null) return finish(false, false); // no HTTP/2 preface
       if (received < PREFACE_LENGTH) return;
       settingsSent = true;
       rewriter.dropSettingsAck = true;
