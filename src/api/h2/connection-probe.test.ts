@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
 import { probeConnection } from './connection-probe.js';
-import { FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, settings } from './test-support.js';
+import { FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, settings } from '../../../test/support/h2-frames.js';
 
 describe('connection probe', () => {
   const h2 = http2.createServer();
