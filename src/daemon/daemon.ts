@@ -184,6 +184,7 @@ export class Daemon {
           forwarder: this.forwarder,
           auth: sm.auth,
           electionTimeoutMs: config.electionTimeoutMs,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
         },
         cluster: { header, membership, admin },
         maintenance: {
