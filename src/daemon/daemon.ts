@@ -142,7 +142,6 @@ export class Daemon {
     const membership = new MembershipView(sm.members, memberId, joined?.membership.members);
     const admin = new MemberAdmin({
       memberId,
-      clusterToken: config.initialClusterToken,
       members: sm.members,
       consensus,
       proposer,
