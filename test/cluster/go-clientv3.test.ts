@@ -1,6 +1,6 @@
 // etcd 3.4's Go client (clientv3, the client of the tutorial) against a 3-member raftkv: the Go
 // program in test/go/clientv3check runs concurrency.NewMutex with several contenders, Election,
-// STM and Watch, each contender on a different member. It is built here in GOPATH mode against
+// STM, Watch and leases, each client on a different member. It is built here in GOPATH mode against
 // Debian's golang-etcd-server-dev sources. Without Go it is skipped, or fails under CI=true.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +43,7 @@ describe.skipIf(missing !== undefined && !isCI)('Go clientv3 (etcd 3.4) against 
   const work = mkdtempSync(path.join(os.tmpdir(), 'raftkv-go-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('mutex, election, STM and watch all pass', async () => {
+  it('mutex, election, STM, watch and lease checks all pass', async () => {
     if (missing !== undefined) throw new Error(`required tool missing under CI=true: ${missing}`);
     const bin = path.join(work, 'clientv3check');
     const env = cleanEnv({
@@ -59,7 +59,7 @@ describe.skipIf(missing !== undefined && !isCI)('Go clientv3 (etcd 3.4) against 
     const cluster = await fx.start(3);
     const r = await run(bin, [`--endpoints=${cluster.endpoints().join(',')}`], env, 240_000);
     const lines = r.output.split('\n').filter((l) => /^(PASS|FAIL) /.test(l));
-    expect(lines, r.output).toEqual(['PASS mutex', 'PASS election', 'PASS stm', 'PASS watch']);
+    expect(lines, r.output).toEqual(['PASS mutex', 'PASS election', 'PASS stm', 'PASS watch', 'PASS lease']);
     expect(r.code, r.output).toBe(0);
   }, 600_000);
 });

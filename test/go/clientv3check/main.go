@@ -1,6 +1,6 @@
 // clientv3check drives a cluster with etcd 3.4's Go client (go.etcd.io/etcd/clientv3), the client
-// of the tutorial: concurrency.NewMutex with several contenders, concurrency.Election, STM and
-// Watch. Each check prints "PASS <name>" or "FAIL <name>: <why>"; the exit status is 1 when any
+// of the tutorial: concurrency.NewMutex with several contenders, concurrency.Election, STM, Watch
+// and leases. Each check prints "PASS <name>" or "FAIL <name>: <why>"; the exit status is 1 when any
 // check failed. Built in GOPATH mode against Debian's golang-etcd-server-dev (see
 // test/e2e/go-clientv3.test.ts).
 package main
@@ -19,6 +19,7 @@ import (
 
 	"go.etcd.io/etcd/clientv3"
 	"go.etcd.io/etcd/clientv3/concurrency"
+	"go.etcd.io/etcd/etcdserver/api/v3rpc/rpctypes"
 	"go.uber.org/zap"
 )
 
@@ -200,7 +201,28 @@ func checkElection() error {
 	if err != nil || len(l.Kvs) != 1 || string(l.Kvs[0].Value) != "b" {
 		return fmt.Errorf("leader after a resigned: %v %v", l, err)
 	}
-	return b.Resign(ctx)
+	// A leader whose session ends (its lease revoked) hands over too.
+	c, err := elect(0)
+	if err != nil {
+		return err
+	}
+	cWon := make(chan error, 1)
+	go func() { cWon <- c.Campaign(ctx, "c") }()
+	select {
+	case err := <-cWon:
+		return fmt.Errorf("c won while b leads (err %v)", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if err := sessions[1].Close(); err != nil {
+		return fmt.Errorf("closing b's session: %w", err)
+	}
+	if err := <-cWon; err != nil {
+		return fmt.Errorf("c campaign: %w", err)
+	}
+	if err := expectLeader(obs, "c"); err != nil {
+		return err
+	}
+	return c.Resign(ctx)
 }
 
 func expectLeader(obs <-chan clientv3.GetResponse, want string) error {
@@ -220,8 +242,11 @@ func expectLeader(obs <-chan clientv3.GetResponse, want string) error {
 	}
 }
 
-// checkSTM: concurrent transfers between accounts, each in an STM transaction (serializable
-// snapshot isolation, the default), keep the total.
+// The isolation levels under which a read-modify-write of two keys stays consistent.
+var isolations = []concurrency.Isolation{concurrency.SerializableSnapshot, concurrency.Serializable, concurrency.RepeatableReads}
+
+// checkSTM: concurrent transfers between accounts, each in an STM transaction (each worker cycles
+// through the isolation levels above), keep the total.
 func checkSTM() error {
 	const accounts, workers, transfers, initial = 5, 6, 8, 100
 	cli, err := client(0)
@@ -254,6 +279,7 @@ func checkSTM() error {
 					if from == to {
 						continue
 					}
+					iso := isolations[(w+t)%len(isolations)]
 					_, err := concurrency.NewSTM(c, func(stm concurrency.STM) error {
 						fk, tk := fmt.Sprintf("/go/accts/%d", from), fmt.Sprintf("/go/accts/%d", to)
 						fv, _ := strconv.Atoi(stm.Get(fk))
@@ -262,7 +288,7 @@ func checkSTM() error {
 						stm.Put(fk, strconv.Itoa(fv-x))
 						stm.Put(tk, strconv.Itoa(tv+x))
 						return nil
-					}, concurrency.WithAbortContext(ctx))
+					}, concurrency.WithAbortContext(ctx), concurrency.WithIsolation(iso))
 					if err != nil {
 						return fmt.Errorf("stm: %w", err)
 					}
@@ -331,6 +357,77 @@ func checkWatch() error {
 	if err := expectEvents(resumed, revs[20:], 20); err != nil {
 		return fmt.Errorf("resumed watch: %w", err)
 	}
+
+	// A delete, seen with the value it removed.
+	pw := cli.Watch(ctx, "/go/watch/3", clientv3.WithPrevKV())
+	del, err := writer.Delete(ctx, "/go/watch/3")
+	if err != nil {
+		return err
+	}
+	select {
+	case resp := <-pw:
+		if len(resp.Events) != 1 {
+			return fmt.Errorf("delete watch: %d events", len(resp.Events))
+		}
+		ev := resp.Events[0]
+		if ev.Type != clientv3.EventTypeDelete || ev.Kv.ModRevision != del.Header.Revision || ev.PrevKv == nil || string(ev.PrevKv.Value) != "45" {
+			return fmt.Errorf("delete watch: %v %q at %d, prev %v", ev.Type, ev.Kv.Key, ev.Kv.ModRevision, ev.PrevKv)
+		}
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("delete watch: no event")
+	}
+
+	// Resuming below the compaction point: the watch is cancelled with the compact revision.
+	if _, err := writer.Compact(ctx, revs[30]); err != nil {
+		return err
+	}
+	old := cli.Watch(ctx, "/go/watch/", clientv3.WithPrefix(), clientv3.WithRev(revs[10]))
+	select {
+	case resp, ok := <-old:
+		if !ok || resp.CompactRevision != revs[30] || resp.Err() != rpctypes.ErrCompacted {
+			return fmt.Errorf("watch from a compacted revision: compact revision %d, err %v (open %v), want %d and %v", resp.CompactRevision, resp.Err(), ok, revs[30], rpctypes.ErrCompacted)
+		}
+	case <-time.After(30 * time.Second):
+		return fmt.Errorf("watch from a compacted revision: no answer")
+	}
+	return nil
+}
+
+// checkLease: a lease kept alive through a follower, its keys, its TTL, and once revoked the
+// keep-alive reports it gone.
+func checkLease() error {
+	follower, err := client(1)
+	if err != nil {
+		return err
+	}
+	defer follower.Close()
+	ctx, cancel := ctxFor(30 * time.Second)
+	defer cancel()
+	g, err := follower.Grant(ctx, 30)
+	if err != nil {
+		return err
+	}
+	if _, err := follower.Put(ctx, "/go/lease/k", "v", clientv3.WithLease(g.ID)); err != nil {
+		return err
+	}
+	ka, err := follower.KeepAliveOnce(ctx, g.ID)
+	if err != nil || ka.TTL != 30 {
+		return fmt.Errorf("keep-alive: %v %v", ka, err)
+	}
+	ttl, err := follower.TimeToLive(ctx, g.ID, clientv3.WithAttachedKeys())
+	if err != nil || ttl.GrantedTTL != 30 || len(ttl.Keys) != 1 || string(ttl.Keys[0]) != "/go/lease/k" {
+		return fmt.Errorf("time to live: %v %v", ttl, err)
+	}
+	if _, err := follower.Revoke(ctx, g.ID); err != nil {
+		return err
+	}
+	if _, err := follower.KeepAliveOnce(ctx, g.ID); err != rpctypes.ErrLeaseNotFound {
+		return fmt.Errorf("keep-alive of a revoked lease: %v, want %v", err, rpctypes.ErrLeaseNotFound)
+	}
+	left, err := follower.Get(ctx, "/go/lease/k")
+	if err != nil || len(left.Kvs) != 0 {
+		return fmt.Errorf("the revoked lease's key: %v %v", left, err)
+	}
 	return nil
 }
 
@@ -364,6 +461,18 @@ func expectEvents(wch clientv3.WatchChan, revs []int64, first int) error {
 	return nil
 }
 
+func clean() error {
+	cli, err := client(0)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	ctx, cancel := ctxFor(10 * time.Second)
+	defer cancel()
+	_, err = cli.Delete(ctx, "/go/", clientv3.WithPrefix())
+	return err
+}
+
 func main() {
 	eps := flag.String("endpoints", "127.0.0.1:2379", "comma-separated client endpoints")
 	flag.Parse()
@@ -371,7 +480,12 @@ func main() {
 	checks := []struct {
 		name string
 		run  func() error
-	}{{"mutex", checkMutex}, {"election", checkElection}, {"stm", checkSTM}, {"watch", checkWatch}}
+	}{{"mutex", checkMutex}, {"election", checkElection}, {"stm", checkSTM}, {"watch", checkWatch}, {"lease", checkLease}}
+	// A clean slate: the checks count keys and revisions under /go/.
+	if err := clean(); err != nil {
+		fmt.Printf("FAIL setup: %v\n", err)
+		os.Exit(1)
+	}
 	failed := false
 	for _, c := range checks {
 		if err := c.run(); err != nil {
