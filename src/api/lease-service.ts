@@ -105,8 +105,9 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
         answer,
         fail: (err) => {
           logger.debug({ error: err.kind }, 'keep-alive not answered by a leader in time');
+          // An 'error' on a server duplex stream ends it with that status (destroy would not send one).
           const e = fromServerError(err);
-          call.destroy(Object.assign(new Error(e.message), toStatus(e)));
+          call.emit('error', Object.assign(new Error(e.message), toStatus(e)));
         },
         timeoutMs: d.requestTimeoutMs,
       });

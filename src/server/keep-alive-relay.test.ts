@@ -109,4 +109,17 @@ describe('KeepAliveRelay', () => {
     expect(t.failures).toEqual([{ kind: 'no_leader' }]);
     expect(t.answers).toEqual([]);
   });
+
+  it('fails once a keep-alive waited its timeout on a stream that neither answers nor breaks', () => {
+    vi.useFakeTimers();
+    const t = setup(500);
+    t.relay.forward(5n);
+    vi.advanceTimersByTime(300);
+    t.relay.forward(6n);
+    t.opened[0]?.reply(6n, 30);
+    expect(t.failures).toEqual([]);
+    vi.advanceTimersByTime(300);
+    expect(t.failures).toEqual([{ kind: 'timeout' }]);
+    expect(t.opened[0]?.ended).toBe(true);
+  });
 });

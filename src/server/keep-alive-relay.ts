@@ -39,6 +39,7 @@ export class KeepAliveRelay {
   private streamLeader = 0n;
   private readonly pending: Pending[] = [];
   private retry: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly o: KeepAliveRelayOptions) {}
@@ -46,6 +47,7 @@ export class KeepAliveRelay {
   forward(id: bigint): void {
     if (this.closed) return;
     this.pending.push({ id, deadline: Date.now() + this.o.timeoutMs });
+    this.armDeadline();
     if (this.retry !== undefined) return; // the retry sends it
     const before = this.stream;
     const s = this.current();
@@ -57,7 +59,9 @@ export class KeepAliveRelay {
   close(): void {
     this.closed = true;
     if (this.retry !== undefined) clearTimeout(this.retry);
+    if (this.deadline !== undefined) clearTimeout(this.deadline);
     this.retry = undefined;
+    this.deadline = undefined;
     this.drop();
     this.pending.length = 0;
   }
@@ -101,13 +105,6 @@ export class KeepAliveRelay {
     this.retry = setTimeout(() => {
       this.retry = undefined;
       if (this.closed) return;
-      const now = Date.now();
-      if (this.pending.some((p) => p.deadline <= now)) {
-        const leaderless = this.o.leader() === 0n;
-        this.close();
-        this.o.fail({ kind: leaderless ? 'no_leader' : 'timeout' });
-        return;
-      }
       const s = this.current();
       if (s === undefined) {
         this.scheduleRetry();
@@ -115,6 +112,24 @@ export class KeepAliveRelay {
       }
       this.sendPending(s);
     }, RETRY_MS);
+  }
+
+  /** Fails the relay once the oldest unanswered keep-alive has waited its timeout. */
+  private armDeadline(): void {
+    const oldest = this.pending[0];
+    if (this.closed || this.deadline !== undefined || oldest === undefined) return;
+    this.deadline = setTimeout(() => {
+      this.deadline = undefined;
+      if (this.closed) return;
+      const first = this.pending[0];
+      if (first !== undefined && first.deadline <= Date.now()) {
+        const leaderless = this.o.leader() === 0n;
+        this.close();
+        this.o.fail({ kind: leaderless ? 'no_leader' : 'timeout' });
+        return;
+      }
+      this.armDeadline();
+    }, Math.max(0, oldest.deadline - Date.now()));
   }
 
   private sendPending(s: KeepAliveStream): void {
