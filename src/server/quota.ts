@@ -51,26 +51,29 @@ export function quotaCost(req: InternalRequestInit): number {
 // pages (slower). So the quota bounds the data, as an operator sizing it means it to.
 export class QuotaGuard {
   private raising = false;
+  /** used() as of the last applied batch: the size changes only when something applies. */
+  private lastUsed: number | undefined;
 
   constructor(private readonly o: QuotaOptions) {}
 
   /** Bytes held beyond an empty database. */
   used(): number {
-    return Math.max(0, this.o.size() - this.o.emptySize);
+    this.lastUsed = Math.max(0, this.o.size() - this.o.emptySize);
+    return this.lastUsed;
   }
 
   /** Whether a write may be proposed: false (and the alarm raised) when it would not fit, or NOSPACE is up. */
   admits(req: InternalRequestInit): boolean {
     if (this.o.alarms.has('NOSPACE')) return false;
     const cost = quotaCost(req);
-    if (cost === 0 || this.used() + cost < this.o.quota) return true;
+    if (cost === 0 || (this.lastUsed ?? this.used()) + cost < this.o.quota) return true;
     this.raise();
     return false;
   }
 
   /** Called after each applied batch: the writes admitted may together outgrow the quota. */
   check(): void {
-    if (this.o.alarms.has('NOSPACE') || this.used() < this.o.quota) return;
+    if (this.used() < this.o.quota || this.o.alarms.has('NOSPACE')) return;
     this.raise();
   }
 
