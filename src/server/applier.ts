@@ -187,7 +187,8 @@ export class Applier {
       this.members.put({ ...m, peerUrls: u.peerURLs });
       return ok({ revision: store.currentRevision(), value: { type: 'members' } });
     }
-    // An entry this version does not understand changes nothing, on every member alike.
-    return ok({ revision: store.currentRevision(), value: { type: 'compact' } });
+    // A request this version does not know (from a newer version, or corrupt). Members that know
+    // it would apply it and this one would not: rather than diverge, the member stops.
+    throw new Error(`raftkv: log entry ${index} (request ${req.ID.toString(16)}) holds no request this version knows; refusing to apply it`);
   }
 }

@@ -19,8 +19,8 @@ export interface ProposerOptions {
   ids: IdGenerator;
   maxRequestBytes: number;
   timeoutMs: number;
-  /** True while the NOSPACE alarm makes the store read-only. */
-  noSpace: () => boolean;
+  /** Whether the space quota admits a write that grows the store (quota.ts). */
+  admits: (req: InternalRequestInit) => boolean;
 }
 
 /** Pause before re-proposing a request the leader could not take. */
@@ -45,7 +45,7 @@ export class Proposer {
 
   propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
     if (this.stopped) return Promise.resolve(fail({ kind: 'stopped' }));
-    if (guardedByQuota && this.o.noSpace()) return Promise.resolve(fail({ kind: 'no_space' }));
+    if (guardedByQuota && !this.o.admits(req)) return Promise.resolve(fail({ kind: 'no_space' }));
     const id = this.o.ids.next();
     const data = InternalRequest.encode({ ...req, ID: id }).finish();
     if (data.length > this.o.maxRequestBytes) return Promise.resolve(fail({ kind: 'request_too_large' }));
