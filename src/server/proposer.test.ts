@@ -28,7 +28,7 @@ class FakeSink implements ProposalSink {
 }
 
 function proposer(sink: FakeSink): Proposer {
-  return new Proposer({ sink, ids: new IdGenerator(1n), maxRequestBytes: 1 << 20, timeoutMs: 5000, noSpace: () => false });
+  return new Proposer({ sink, ids: new IdGenerator(1n), maxRequestBytes: 1 << 20, timeoutMs: 5000, admits: () => true });
 }
 
 describe('proposer', () => {
