@@ -67,10 +67,10 @@ describe('snapshot files', () => {
     expect(() => readSnapshotStatus(variant('flipped.snap', bytes))).toThrow(/SHA-256 mismatch/);
   });
 
-  it('refuses a file that is not a SQLite database, even with a valid trailer', () => {
+  it('refuses a file that is neither a SQLite nor a bbolt database, even with a valid trailer', () => {
     const junk = Buffer.alloc(4096, 7);
     const p = variant('junk.snap', Buffer.concat([junk, createHash('sha256').update(junk).digest()]));
-    expect(() => readSnapshotStatus(p)).toThrow(/no SQLite database header/);
+    expect(() => readSnapshotStatus(p)).toThrow(/neither an etcd \(bbolt\) nor a raftkv \(SQLite\) snapshot/);
   });
 
   it('refuses a valid database without the MVCC tables', () => {
