@@ -96,7 +96,7 @@ function openBolt(path: string, dbSize: number): BoltReader {
   try {
     return BoltReader.open(path, dbSize);
   } catch (e) {
-    if (e instanceof BoltFormatError) throw new SnapshotFileError(`snapshot file ${path}: ${e.message}`);
+    if (e instanceof BoltFormatError) throw new SnapshotFileError(`snapshot file ${path} is corrupt or truncated (${e.message})`);
     throw e;
   }
 }
@@ -106,7 +106,7 @@ function withBolt<T>(path: string, dbSize: number, use: (db: BoltReader) => T): 
   try {
     return use(db);
   } catch (e) {
-    if (e instanceof BoltFormatError || e instanceof RangeError) throw new SnapshotFileError(`snapshot file ${path}: ${e.message}`);
+    if (e instanceof BoltFormatError || e instanceof RangeError) throw new SnapshotFileError(`snapshot file ${path} is corrupt (${e.message})`);
     throw e;
   } finally {
     db.close();
