@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { parseFlags } from '../daemon/flags.js';
 import { runMember } from '../daemon/main.js';
+import { adoptEtcdDataDir } from '../server/snapshot-restore.js';
 import { VERSION } from '../version.js';
 
-await runMember(parseFlags(process.argv, VERSION));
+const opts = parseFlags(process.argv, VERSION);
+// A data dir made by `etcdctl snapshot restore` is imported before the member starts on it.
+const adopted = adoptEtcdDataDir(opts.config);
+if (!adopted.ok) {
+  process.stderr.write(`raftkv: ${adopted.error.kind === 'bad_config' ? adopted.error.message : 'data dir in use'}\n`);
+  process.exit(1);
+}
+await runMember(opts);

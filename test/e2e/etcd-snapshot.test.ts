@@ -1,7 +1,8 @@
 // etcd's snapshot file format both ways, against real etcd 3.4 and etcdctl 3.4:
 //  - raftkv -> `etcdctl snapshot save` -> `etcdctl snapshot status` -> `etcdctl snapshot restore`
 //    -> real etcd boots with the same keys, revisions, history, leases, users and roles;
-//  - real etcd -> `etcdctl snapshot save` -> `raftkvctl snapshot restore` -> raftkv serves the same.
+//  - real etcd -> `etcdctl snapshot save` -> `raftkvctl snapshot restore` -> raftkv serves the same,
+//    and so does raftkv started on the data dir `etcdctl snapshot restore` makes.
 // Both tools must report the same status for either file. Needs etcd and etcdctl: fails under
 // CI=true when one is missing, skips elsewhere.
 import { execFile } from 'node:child_process';
@@ -150,5 +151,12 @@ describe.skipIf(skip)('etcd snapshot files with real etcd 3.4', () => {
     await src.node.stop();
     const dst = await start({ target: 'raftkv', dataDir });
     expect(await facts(dst.ctl)).toEqual(before);
+    await dst.node.stop();
+
+    // The tutorial's way: etcd's own restore, then raftkv started on etcd's data dir imports it.
+    const etcdDir = path.join(dir, 'etcd-restored');
+    ok(await src.ctl.run(['snapshot', 'restore', file, `--data-dir=${etcdDir}`], { endpoints: null }));
+    const adopted = await start({ target: 'raftkv', dataDir: etcdDir });
+    expect(await facts(adopted.ctl)).toEqual(before);
   });
 });
