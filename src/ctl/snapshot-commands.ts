@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInitialCluster } from '../daemon/flags.js';
-import { restoreDataDir } from '../server/snapshot-restore.js';
+import { describeRestoreError, restoreDataDir } from '../server/snapshot-restore.js';
 import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
@@ -96,8 +96,7 @@ export function registerSnapshotCommands(program: Command): void {
           initialClusterToken: flags.initialClusterToken,
         });
         if (!r.ok) {
-          const msg = r.error.kind === 'data_dir_exists' ? `data-dir "${r.error.dataDir}" exists` : r.error.message;
-          throw new CtlError(msg, ExitCode.Error);
+          throw new CtlError(describeRestoreError(r.error), ExitCode.Error);
         }
       } catch (e) {
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);

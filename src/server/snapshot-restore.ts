@@ -17,7 +17,16 @@ export interface RestoreOptions {
   initialClusterToken: string;
 }
 
-export type RestoreError = { kind: 'data_dir_exists'; dataDir: string } | { kind: 'bad_config'; message: string };
+export type RestoreError =
+  | { kind: 'data_dir_exists'; dataDir: string }
+  | { kind: 'bad_config'; message: string }
+  | { kind: 'import_failed'; path: string; message: string };
+
+export function describeRestoreError(e: RestoreError): string {
+  if (e.kind === 'data_dir_exists') return `data-dir "${e.dataDir}" exists`;
+  if (e.kind === 'import_failed') return `cannot import etcd's ${e.path}: ${e.message}`;
+  return e.message;
+}
 
 type Restored = { ok: true; identity: Identity } | { ok: false; error: RestoreError };
 
@@ -47,7 +56,7 @@ export function restoreDataDir(opts: RestoreOptions): Restored {
  * A data dir made by `etcdctl snapshot restore` (etcd's backend in member/snap/db, etcd's WAL in
  * member/wal) and not yet used by raftkv: imports the backend into a new state database and
  * bootstraps the cluster the flags describe, as `raftkvctl snapshot restore` would have. etcd's
- * files are left in place. Returns false when the data dir is not such a dir.
+ * files are left in place. `adopted` is false when the data dir is not such a dir.
  */
 export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boolean } | { ok: false; error: RestoreError } {
   const memberDir = join(config.dataDir, 'member');
@@ -68,7 +77,7 @@ export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boo
     renameSync(part, statePath);
   } catch (e) {
     rmSync(part, { force: true });
-    return { ok: false, error: { kind: 'bad_config', message: `cannot import ${etcdDb}: ${e instanceof Error ? e.message : String(e)}` } };
+    return { ok: false, error: { kind: 'import_failed', path: etcdDb, message: e instanceof Error ? e.message : String(e) } };
   }
   forgetCluster(statePath);
   const r = bootstrapLog(memberDir, config);
