@@ -37,11 +37,13 @@ function rows<T>(db: Database.Database, table: string, sql: string): T[] {
   return hasTable(db, table) ? (db.prepare(sql).safeIntegers(true).all() as T[]) : [];
 }
 
+// kv_history's id is its insertion order, which is (rev, sub) order (src/mvcc/schema.ts), so rows
+// come out in etcd's key order without a sort; the writer refuses any row out of order.
 function* keyRows(db: Database.Database): Generator<BoltEntry> {
   const stmt = db
     .prepare<[], HistoryRow>(
       `SELECT h.rev, h.sub, h.key, h.create_rev, h.version, h.lease, h.tombstone, v.value
-       FROM kv_history h LEFT JOIN kv_values v ON v.id = h.id ORDER BY h.rev, h.sub`,
+       FROM kv_history h LEFT JOIN kv_values v ON v.id = h.id ORDER BY h.id`,
     )
     .safeIntegers(true);
   for (const r of stmt.iterate()) {
