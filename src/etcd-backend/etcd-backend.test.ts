@@ -13,7 +13,7 @@ import { Alarms } from '../server/alarms.js';
 import { ensureApplyState } from '../server/apply-state.js';
 import { BUCKET } from './buckets.js';
 import { exportEtcdBackend } from './export.js';
-import { importEtcdBackend } from './import.js';
+import { importEtcdBackend, importNotice } from './import.js';
 import { decodeLease, decodeMember, encodeLease, encodeMember, memberKey } from './records.js';
 import { bytesToRev, revToBytes } from './revision.js';
 import { backendStatus } from './status.js';
@@ -102,7 +102,8 @@ describe('raftkv state database <-> etcd backend', () => {
       b.db.close();
       opened.pop();
       const summary = importEtcdBackend(bolt, join(tmp.dir, 'b.db'));
-      expect(summary).toMatchObject({ revision: 307, compactRevision: 3, leases: 1, users: 1, roles: 1 });
+      expect(summary).toMatchObject({ revision: 307, compactRevision: 3, leases: 1, users: 1, roles: 1, authWasEnabled: false });
+      expect(importNotice(summary)).toMatch(/^1 user\(s\) imported without their passwords .* set passwords with `etcdctl user passwd`/);
       const c = open('b.db');
       expect(c.store.currentRevision()).toBe(307);
       expect(c.store.compactRevision()).toBe(3);

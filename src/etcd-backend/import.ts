@@ -20,6 +20,15 @@ export interface ImportSummary {
   leases: number;
   users: number;
   roles: number;
+  /** Auth was on in etcd; it is off after the import. */
+  authWasEnabled: boolean;
+}
+
+/** What the person migrating must do next, when users came without their passwords. */
+export function importNotice(s: ImportSummary): string | undefined {
+  if (s.users === 0) return undefined;
+  const auth = s.authWasEnabled ? ' Auth was enabled in etcd and is disabled now;' : '';
+  return `${s.users} user(s) imported without their passwords (etcd's bcrypt hashes cannot be checked by raftkv).${auth} set passwords with \`etcdctl user passwd\`, then \`etcdctl auth enable\`.`;
 }
 
 function compactRev(meta: BoltBucket | undefined): number {
@@ -101,7 +110,9 @@ function importRows(db: Database.Database, root: BoltBucket): ImportSummary {
     putRole.run(e.key.toString(), Buffer.from(Role.encode(Role.decode(e.value)).finish()));
     roles++;
   }
-  const authRev = root.bucket(BUCKET.auth)?.get(AUTH_KEY.revision);
+  const authBucket = root.bucket(BUCKET.auth);
+  const authRev = authBucket?.get(AUTH_KEY.revision);
+  const authWasEnabled = authBucket?.get(AUTH_KEY.enabled)?.[0] === 1;
   db.prepare<[number]>('UPDATE auth_meta SET enabled = 0, revision = ? WHERE id = 0').run(authRev === undefined ? 0 : Number(authRev.readBigUInt64BE(0)));
-  return { revision: current, compactRevision: compacted, keys: id, leases, users, roles };
+  return { revision: current, compactRevision: compacted, keys: id, leases, users, roles, authWasEnabled };
 }

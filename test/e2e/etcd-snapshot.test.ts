@@ -145,9 +145,9 @@ describe.skipIf(skip)('etcd snapshot files with real etcd 3.4', () => {
     expect(JSON.parse(ok(await raftkvctl(['snapshot', 'status', file, '-w', 'json'])))).toEqual(JSON.parse(status));
 
     const dataDir = path.join(dir, 'raftkv');
-    ok(
-      await raftkvctl(['snapshot', 'restore', file, `--data-dir=${dataDir}`, '--name=n1', '--initial-cluster=n1=http://127.0.0.1:31998', '--initial-advertise-peer-urls=http://127.0.0.1:31998']),
-    );
+    const restored = await raftkvctl(['snapshot', 'restore', file, `--data-dir=${dataDir}`, '--name=n1', '--initial-cluster=n1=http://127.0.0.1:31998', '--initial-advertise-peer-urls=http://127.0.0.1:31998']);
+    ok(restored);
+    expect(restored.stderr).toContain('2 user(s) imported without their passwords');
     await src.node.stop();
     const dst = await start({ target: 'raftkv', dataDir });
     expect(await facts(dst.ctl)).toEqual(before);
