@@ -54,10 +54,10 @@ run_suite() { # $1 = kind
   echo "===== $kind ($(date -u +%H:%M:%S), load average $(cut -d' ' -f1-3 /proc/loadavg)) ====="
   for op in put range range-s txn; do
     echo "--- bench $op"
-    node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
+    node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
   done
   echo "--- bench watch"
-  node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
+  node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
   echo "--- etcdctl check perf --load=$LOAD"
   # A failed latency bound is printed without a PASS/FAIL prefix ("Slowest request took too long: ...").
   ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD" 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from '../mvcc/crc32.js';
 import { MvccStore } from '../mvcc/store.js';
-import { FakeLeases, put } from '../mvcc/testkit.js';
+import { FakeLeases, put } from '../../test/support/mvcc-kit.js';
 import { exportEtcdBackend } from '../etcd-backend/export.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 

@@ -8,7 +8,7 @@ import { MemberStore } from '../cluster/member-store.js';
 import { Permission_Type } from '../gen/authpb.js';
 import { Lessor } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
-import { delReq, op, openDb, put, putReq, rangeReq, tempDir, txnReq, unwrap } from '../mvcc/testkit.js';
+import { delReq, op, openDb, put, putReq, rangeReq, tempDir, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 import { Alarms } from '../server/alarms.js';
 import { ensureApplyState } from '../server/apply-state.js';
 import { BUCKET } from './buckets.js';

@@ -1,11 +1,13 @@
 // The client port's listeners: our own net.Servers whose connections reach
-// grpc-js through a connection injector, wrapped so that etcdctl's
-// "http://host:port" :authority is made acceptable to nghttp2 first.
+// grpc-js through a connection injector. Connections whose :authority nghttp2
+// would refuse (etcdctl's "http://host:port") are wrapped so it is made
+// acceptable first; the others are handed over as native sockets.
 import * as grpc from '@grpc/grpc-js';
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
+import { probeConnection } from './connection-probe.js';
 
 export interface ListenAddress {
   host: string;
@@ -37,9 +39,14 @@ export class ClientFront {
   private readonly closed: Promise<void>[] = [];
   private readonly sockets = new Set<net.Socket>();
 
+  /**
+   * `http1`: takes connections that are not HTTP/2 (etcd serves HTTP/1.1 beside gRPC on the
+   * client port); without it they go to nghttp2, which refuses them.
+   */
   constructor(
     grpcServer: grpc.Server,
     private readonly logger: Logger,
+    private readonly http1?: (socket: net.Socket) => void,
   ) {
     this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   }
@@ -88,7 +95,17 @@ export class ClientFront {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.injector.injectConnection(new AuthorityFixingSocket(socket));
+    probeConnection(socket, (o) => {
+      if (socket.destroyed) return;
+      if (o.kind === 'rewrite') {
+        this.injector.injectConnection(new AuthorityFixingSocket(socket, o.rewriter, o.forwarded));
+        return;
+      }
+      // The next reader (nghttp2 or the HTTP/1.1 server) reads what the socket holds before the rest.
+      socket.unshift(o.buffered);
+      if (o.kind === 'http1' && this.http1 !== undefined) this.http1(socket);
+      else this.injector.injectConnection(socket); // nghttp2 answers a stranger with GOAWAY
+    });
   }
 
   /** Stops accepting and asks open HTTP/2 sessions to finish (GOAWAY); they are destroyed after graceMs. */
