@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
 import type { LocalCluster } from '../../cluster/local-cluster.js';
 import { useClusters } from '../support/cluster.js';
-import { hashesAt, putVia, startWriters } from '../support/cluster-io.js';
+import { hashesAt, logLines, putVia, startWriters } from '../support/cluster-io.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
 
@@ -60,17 +60,7 @@ async function load(node: ClusterNode): Promise<void> {
 }
 
 function logMessages(node: ClusterNode): string[] {
-  return node
-    .logText()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .flatMap((l) => {
-      try {
-        return [String((JSON.parse(l) as { msg?: unknown }).msg)];
-      } catch {
-        return [];
-      }
-    });
+  return logLines<{ msg?: unknown }>(node).map((l) => String(l.msg));
 }
 
 describe.skipIf(pre.skip)('heavy operations on 100,000 keys of 1 KiB', () => {

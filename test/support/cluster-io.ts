@@ -155,3 +155,18 @@ export async function putVia(node: ClusterNode, key: string, value: string): Pro
     c.close();
   }
 }
+
+/** The JSON lines of a node's log, parsed (other lines skipped). */
+export function logLines<T>(node: ClusterNode): T[] {
+  return node
+    .logText()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as T];
+      } catch {
+        return [];
+      }
+    });
+}
