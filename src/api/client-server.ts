@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
+import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress } from './h2/client-front.js';
@@ -14,6 +15,8 @@ import { watchService, type WatchDeps } from './watch-service.js';
 /** Everything the client port's services need, handed over by the composition root. */
 export interface ClientApi {
   listenUrls: string[];
+  /** For https:// listen URLs; undefined when no certificate is configured. */
+  tls?: TlsSettings;
   maxRequestBytes: number;
   kv: KvDeps;
   watch: WatchDeps;
@@ -57,7 +60,7 @@ export class ClientServer {
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
     this.grpcServer.addService(health.HealthService, healthService(api.running));
-    this.front = new ClientFront(this.grpcServer, logger);
+    this.front = new ClientFront(this.grpcServer, logger, api.tls);
   }
 
   async run(): Promise<void> {

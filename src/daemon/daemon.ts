@@ -23,6 +23,7 @@ import { copyStateDb } from '../server/state-copy.js';
 import { StateMachine } from '../server/state-machine.js';
 import { AppliedIndexWaiters } from '../server/waiters.js';
 import { Writes } from '../server/writes.js';
+import { hasCert } from '../tls/settings.js';
 import { WatchHub } from '../watch/index.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
@@ -171,6 +172,7 @@ export class Daemon {
     this.client = new ClientServer(
       {
         listenUrls: config.listenClientUrls,
+        tls: hasCert(config.clientTls) ? config.clientTls : undefined,
         maxRequestBytes: config.maxRequestBytes,
         kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
         watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
