@@ -94,6 +94,7 @@ export class Daemon {
         electionMs: config.electionTimeoutMs,
         catchUpEntries: CATCH_UP_ENTRIES,
         listenPeerUrls: config.listenPeerUrls,
+        peerTls: config.peerTls,
         applied: sm.appliedIndex(),
         appliedTerm: sm.appliedTerm(),
         members: sm.members.list(),

@@ -115,3 +115,12 @@ export async function selfSigned(o: LeafOptions): Promise<PemPair> {
   });
   return { cert: cert.toString('pem'), key: await keyPem(keys) };
 }
+
+/** A CA read back from its PEM files, to issue more certificates later (a member added later). */
+export async function loadIssuer(pem: PemPair): Promise<Issuer> {
+  const cert = new x509.X509Certificate(pem.cert);
+  const der = x509.PemConverter.decodeFirst(pem.key);
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
+  const publicKey = await cert.publicKey.export(ALG, ['verify']);
+  return { pem, cert, keys: { privateKey, publicKey } as webcrypto.CryptoKeyPair };
+}
