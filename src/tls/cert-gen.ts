@@ -29,6 +29,11 @@ export interface LeafOptions {
   days?: number;
 }
 
+/** PEM text ending in a newline, so that files can be concatenated into bundles. */
+function pemText(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
 function serial(): string {
   const b = randomBytes(16);
   b[0] = b[0]! & 0x7f; // positive
@@ -46,7 +51,7 @@ async function newKeys(): Promise<webcrypto.CryptoKeyPair> {
 
 async function keyPem(keys: webcrypto.CryptoKeyPair): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as webcrypto.CryptoKey);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return pemText(x509.PemConverter.encode(der, 'PRIVATE KEY'));
 }
 
 function sanExtension(hosts: readonly string[]): x509.SubjectAlternativeNameExtension {
@@ -71,7 +76,7 @@ export async function createCa(cn: string, days = 3650): Promise<Issuer> {
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { pem: { cert: cert.toString('pem'), key: await keyPem(keys) }, cert, keys };
+  return { pem: { cert: pemText(cert.toString('pem')), key: await keyPem(keys) }, cert, keys };
 }
 
 /** A certificate signed by `ca`, good for both server and client authentication (as etcd's peers use them). */
@@ -94,7 +99,7 @@ export async function issue(ca: Issuer, o: LeafOptions): Promise<PemPair> {
       await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
     ],
   });
-  return { cert: cert.toString('pem'), key: await keyPem(keys) };
+  return { cert: pemText(cert.toString('pem')), key: await keyPem(keys) };
 }
 
 /** A self-signed server/client certificate, as etcd's --auto-tls makes. */
@@ -113,7 +118,7 @@ export async function selfSigned(o: LeafOptions): Promise<PemPair> {
       ...(hosts.length > 0 ? [sanExtension(hosts)] : []),
     ],
   });
-  return { cert: cert.toString('pem'), key: await keyPem(keys) };
+  return { cert: pemText(cert.toString('pem')), key: await keyPem(keys) };
 }
 
 /** A CA read back from its PEM files, to issue more certificates later (a member added later). */
