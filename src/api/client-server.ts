@@ -4,6 +4,7 @@ import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
 import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
+import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress } from './h2/client-front.js';
 import { healthService } from './health-service.js';
@@ -50,6 +51,7 @@ export class ClientServer {
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
+      interceptors: [certIdentity],
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;

@@ -1,7 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import type { Credentials } from '../auth/guard.js';
 import type { ServerError } from '../server/errors.js';
+import { CERT_CN_KEY } from './cert-identity.js';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: EtcdError };
 
@@ -35,8 +37,12 @@ export function unary<Req, Res>(
   };
 }
 
-/** The auth token a client sent in its call metadata (etcd's `token` key), if any. */
-export function tokenOf(meta: grpc.Metadata): string | undefined {
-  const v = meta.get('token')[0];
-  return v === undefined ? undefined : v.toString();
+/**
+ * Who a call says it is: the auth token a client sent in its call metadata (etcd's `token` key),
+ * and the CN of its verified TLS client certificate (see cert-identity.ts), when there are.
+ */
+export function credentialsOf(meta: grpc.Metadata): Credentials {
+  const token = meta.get('token')[0];
+  const cn = meta.get(CERT_CN_KEY)[0];
+  return { token: token === undefined ? undefined : token.toString(), certCn: cn === undefined ? undefined : cn.toString() };
 }

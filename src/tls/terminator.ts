@@ -28,12 +28,13 @@ export class TlsTerminator {
     this.material = new TlsMaterial(settings);
     this.ciphers = opensslCiphers(settings.cipherSuites);
     const { files } = this.material.current();
+    // As etcd's transport does: a trusted CA file alone also makes a verified client certificate
+    // required. So every connection that carries a client certificate has had it verified.
+    const verifyClients = settings.clientCertAuth || settings.trustedCaFile !== '';
     this.server = tls.createServer({
       ...this.contextOptions(files),
-      // A trusted CA without --client-cert-auth asks for a certificate but lets clients in without
-      // one; the CN of one that verifies still names the user.
-      requestCert: settings.clientCertAuth || settings.trustedCaFile !== '',
-      rejectUnauthorized: settings.clientCertAuth,
+      requestCert: verifyClients,
+      rejectUnauthorized: verifyClients,
       ALPNProtocols: ['h2'],
     });
     this.server.on('secureConnection', (socket: tls.TLSSocket) => {

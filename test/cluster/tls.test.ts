@@ -154,4 +154,32 @@ describe.skipIf(pre.skip)('TLS on client and peer ports (etcdctl)', () => {
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toBe('tls-key\nover-https\n');
   });
+
+  // Last: it turns auth on for the cluster.
+  it('takes the certificate CN as the user when auth is on and no token is sent', async () => {
+    const c = cluster();
+    const p = pki();
+    const alice = await p.member('alice');
+    const url = c.running[0]!.clientUrl;
+    const asRoot = (args: string[]) => fx.ctl(url).run([...c.ctlTlsFlags(), ...args]);
+    const asAlice = (args: string[]) => fx.ctl(url).run([`--cacert=${p.caFile}`, `--cert=${alice.certFile}`, `--key=${alice.keyFile}`, ...args]);
+    for (const args of [['user', 'add', 'root:rootpw'], ['user', 'add', 'alice:alicepw'], ['auth', 'enable']]) {
+      const r = await asRoot(args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    // The client certificate's CN is "root".
+    const get = await asRoot(['get', 'tls-key']);
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.stdout).toBe('tls-key\nover-https\n');
+    // "alice" has no role: her certificate gets her in as herself, and no further.
+    const denied = await asAlice(['get', 'tls-key']);
+    expect(denied.code).not.toBe(0);
+    expect(denied.stderr).toContain('etcdserver: permission denied');
+    // A token names the user even over a certificate that names another.
+    const token = await asRoot(['--user=alice:alicepw', 'get', 'tls-key']);
+    expect(token.code).not.toBe(0);
+    expect(token.stderr).toContain('etcdserver: permission denied');
+    const off = await asRoot(['auth', 'disable']);
+    expect(off.code, off.stderr).toBe(0);
+  });
 });
