@@ -8,8 +8,12 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ClusterPki } from '../../cluster/pki.js';
+import { CERT_CN_KEY } from '../../src/api/cert-identity.js';
+import { channelCredentials } from '../../src/client/index.js';
+import * as rpc from '../../src/gen/etcdserverpb.js';
 import { noTls } from '../../src/tls/settings.js';
 import { PeerCredentials, fetchMembership } from '../../src/transport/index.js';
 import { useClusters } from '../support/cluster.js';
@@ -175,6 +179,16 @@ describe.skipIf(pre.skip)('TLS on client and peer ports (etcdctl)', () => {
     const denied = await asAlice(['get', 'tls-key']);
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain('etcdserver: permission denied');
+    // A client cannot claim another CN in metadata: the certificate's own replaces it.
+    const raw = new grpc.Client(c.running[0]!.endpoint, channelCredentials(url, { caFile: p.caFile, certFile: alice.certFile, keyFile: alice.keyFile }));
+    const md = new grpc.Metadata();
+    md.set(CERT_CN_KEY, 'root');
+    const m = rpc.KVService.Range;
+    const spoofed = await new Promise<grpc.ServiceError | null>((resolve) => {
+      raw.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, { key: Buffer.from('tls-key') }, md, { deadline: Date.now() + 5000 }, (err) => resolve(err));
+    });
+    raw.close();
+    expect(spoofed?.details).toBe('etcdserver: permission denied');
     // A token names the user even over a certificate that names another.
     const token = await asRoot(['--user=alice:alicepw', 'get', 'tls-key']);
     expect(token.code).not.toBe(0);
