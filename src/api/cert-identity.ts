@@ -1,9 +1,15 @@
 // With auth enabled and no token, etcd takes the CN of the client's verified TLS certificate as
-// the user. grpc-js shows the certificate to interceptors only, so this one copies the CN into
-// the call's metadata under a key of ours, after removing whatever a client sent under it.
+// the user. grpc-js shows the certificate to interceptors only, so this one notes the CN against
+// the call's metadata object, where handlers look it up. Nothing a client sends can set it, and
+// only a member with TLS on its client port installs the interceptor.
 import * as grpc from '@grpc/grpc-js';
 
-export const CERT_CN_KEY = 'x-raftkv-cert-cn';
+const cns = new WeakMap<grpc.Metadata, string>();
+
+/** The CN of the verified client certificate of the call whose metadata this is. */
+export function certCnOf(md: grpc.Metadata): string | undefined {
+  return cns.get(md);
+}
 
 /** Client certificates reach us only verified (the TLS terminator refuses the rest). */
 function certCn(call: grpc.ServerInterceptingCallInterface): string | undefined {
@@ -16,9 +22,8 @@ export const certIdentity: grpc.ServerInterceptor = (_method, call) =>
     start: (next) =>
       next({
         onReceiveMetadata: (md, mdNext) => {
-          md.remove(CERT_CN_KEY);
           const cn = certCn(call);
-          if (cn !== undefined) md.set(CERT_CN_KEY, cn);
+          if (cn !== undefined) cns.set(md, cn);
           mdNext(md);
         },
       }),

@@ -51,7 +51,8 @@ export class ClientServer {
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
-      interceptors: [certIdentity],
+      // Only TLS connections carry certificates; plain ones skip the interceptor's per-call cost.
+      interceptors: api.tls === undefined ? [] : [certIdentity],
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
 import type { Credentials } from '../auth/guard.js';
 import type { ServerError } from '../server/errors.js';
-import { CERT_CN_KEY } from './cert-identity.js';
+import { certCnOf } from './cert-identity.js';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: EtcdError };
 
@@ -43,6 +43,5 @@ export function unary<Req, Res>(
  */
 export function credentialsOf(meta: grpc.Metadata): Credentials {
   const token = meta.get('token')[0];
-  const cn = meta.get(CERT_CN_KEY)[0];
-  return { token: token === undefined ? undefined : token.toString(), certCn: cn === undefined ? undefined : cn.toString() };
+  return { token: token === undefined ? undefined : token.toString(), certCn: certCnOf(meta) };
 }

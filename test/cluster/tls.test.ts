@@ -11,7 +11,6 @@ import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ClusterPki } from '../../cluster/pki.js';
-import { CERT_CN_KEY } from '../../src/api/cert-identity.js';
 import { channelCredentials } from '../../src/client/index.js';
 import * as rpc from '../../src/gen/etcdserverpb.js';
 import { noTls } from '../../src/tls/settings.js';
@@ -182,7 +181,7 @@ describe.skipIf(pre.skip)('TLS on client and peer ports (etcdctl)', () => {
     // A client cannot claim another CN in metadata: the certificate's own replaces it.
     const raw = new grpc.Client(c.running[0]!.endpoint, channelCredentials(url, { caFile: p.caFile, certFile: alice.certFile, keyFile: alice.keyFile }));
     const md = new grpc.Metadata();
-    md.set(CERT_CN_KEY, 'root');
+    md.set('x-raftkv-cert-cn', 'root');
     const m = rpc.KVService.Range;
     const spoofed = await new Promise<grpc.ServiceError | null>((resolve) => {
       raw.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, { key: Buffer.from('tls-key') }, md, { deadline: Date.now() + 5000 }, (err) => resolve(err));
