@@ -24,7 +24,7 @@ interface RawGlobals {
   cacert?: string;
   cert?: string;
   key?: string;
-  insecureSkipTlsVerify?: boolean | string;
+  insecureSkipTlsVerify?: boolean;
 }
 
 /** etcdctl's TLS flags, or their ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_INSECURE_SKIP_TLS_VERIFY stand-ins. */

@@ -23,7 +23,7 @@ export function buildProgram(): Command {
     .option('--cacert <file>', 'verify certificates of TLS-enabled secure servers using this CA bundle')
     .option('--cert <file>', 'identify secure client using this TLS certificate file')
     .option('--key <file>', 'identify secure client using this TLS key file')
-    .option('--insecure-skip-tls-verify [bool]', 'skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)')
+    .option('--insecure-skip-tls-verify', 'skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)')
     // Set before adding commands: subcommands copy these settings when created.
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
