@@ -4,6 +4,7 @@ import { withAutoTls } from '../tls/auto-tls.js';
 import { Daemon, type MemberParts } from './daemon.js';
 import type { DaemonOptions } from './flags.js';
 import { discoverJoin, isInitialized, type JoinInfo } from './join.js';
+import { tlsProblem } from './tls-check.js';
 
 /** The config with --auto-tls / --peer-auto-tls certificates made (as etcd does, under fixtures/). */
 async function withAutoCerts(c: ServerConfig): Promise<ServerConfig> {
@@ -21,6 +22,11 @@ async function withAutoCerts(c: ServerConfig): Promise<ServerConfig> {
  */
 export async function runMember(given: DaemonOptions, parts: MemberParts = {}): Promise<void> {
   const opts: DaemonOptions = { ...given, config: await withAutoCerts(given.config) };
+  const problem = tlsProblem(opts.config);
+  if (problem !== undefined) {
+    process.stderr.write(`raftkv: ${problem}\n`);
+    process.exit(1);
+  }
   let joined: JoinInfo | undefined;
   if (opts.config.initialClusterState === 'existing' && !isInitialized(opts.config)) {
     try {
