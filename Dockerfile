@@ -8,9 +8,8 @@ COPY tsconfig.json ./
 COPY proto ./proto
 COPY scripts ./scripts
 COPY src ./src
-COPY test ./test
-COPY cluster ./cluster
-RUN npm run build && npm prune --omit=dev
+# The product build only (tsconfig.json: src/ without its tests); tests and tools are not shipped.
+RUN npm run gen && npx tsc -p tsconfig.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -63,7 +63,7 @@ export class ClientServer {
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
     this.grpcServer.addService(health.HealthService, healthService(api.running));
-    this.front = new ClientFront(this.grpcServer, logger, api.tls);
+    this.front = new ClientFront(this.grpcServer, logger, undefined, api.tls);
   }
 
   async run(): Promise<void> {

@@ -55,13 +55,13 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     if (isReadOnlyTxn(req)) {
       const r = await reads.readOnlyTxn(toTxn(req));
       if (!r.ok) return reject(r.error);
-      return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn, { revision: r.value.revision }) });
+      return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
     const r = await writes.txn(req);
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     const revision = r.value.revision;
-    return reply({ header: makeHeader(d.header, revision), ...(v.type === 'txn' ? fromTxn(v.txn, { revision }) : {}) });
+    return reply({ header: makeHeader(d.header, revision), ...(v.type === 'txn' ? fromTxn(v.txn) : {}) });
   }
 
   // etcd 3.4 lets any client compact, with or without auth.

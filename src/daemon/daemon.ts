@@ -20,7 +20,7 @@ import { AttributePublisher } from '../server/publisher.js';
 import { QuotaGuard } from '../server/quota.js';
 import { ReadBarrier, type ReadGate } from '../server/read-barrier.js';
 import { copyStateDb } from '../server/state-copy.js';
-import { StateMachine } from '../server/state-machine.js';
+import { emptyStateSize, StateMachine } from '../server/state-machine.js';
 import { AppliedIndexWaiters } from '../server/waiters.js';
 import { Writes } from '../server/writes.js';
 import { hasCert } from '../tls/settings.js';
@@ -114,7 +114,7 @@ export class Daemon {
       ids,
       maxRequestBytes: config.maxRequestBytes,
       timeoutMs: REQUEST_TIMEOUT_MS,
-      noSpace: () => sm.alarms.has('NOSPACE'),
+      admits: (req) => quota.admits(req),
     };
     const proposer = parts.proposer?.(proposerOptions) ?? new Proposer(proposerOptions);
     this.proposer = proposer;
@@ -127,6 +127,7 @@ export class Daemon {
       memberId,
       quota: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
       size: () => sm.size(),
+      emptySize: emptyStateSize(),
       alarms: sm.alarms,
       raise: (req) => writes.alarm(req),
       logger,
@@ -143,7 +144,6 @@ export class Daemon {
     const membership = new MembershipView(sm.members, memberId, joined?.membership.members);
     const admin = new MemberAdmin({
       memberId,
-      clusterToken: config.initialClusterToken,
       members: sm.members,
       consensus,
       proposer,
@@ -187,6 +187,7 @@ export class Daemon {
           forwarder: this.forwarder,
           auth: sm.auth,
           electionTimeoutMs: config.electionTimeoutMs,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
         },
         cluster: { header, membership, admin },
         maintenance: {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MvccStore } from './store.js';
 import type { Compare, ResponseOp, TxnResult } from './types.js';
-import { b, cmp, delReq, FakeLeases, get, memStore, op, put, putReq, rangeReq, txnReq, unwrap } from './testkit.js';
+import { b, cmp, delReq, FakeLeases, get, memStore, op, put, putReq, rangeReq, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 function succeeds(store: MvccStore, ...compare: Compare[]): boolean {
   return unwrap(store.txn(txnReq(compare, []))).result.succeeded;

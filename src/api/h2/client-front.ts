@@ -1,7 +1,8 @@
 // The client port's listeners: our own net.Servers whose connections reach
-// grpc-js through a connection injector, wrapped so that etcdctl's
-// "http://host:port" :authority is made acceptable to nghttp2 first. On
-// https:// URLs a TlsTerminator decrypts first.
+// grpc-js through a connection injector. Connections whose :authority nghttp2
+// would refuse (etcdctl's "http://host:port") are wrapped so it is made
+// acceptable first; the others are handed over as native sockets. On https://
+// URLs a TlsTerminator decrypts first, and the decrypted socket takes the same path.
 import * as grpc from '@grpc/grpc-js';
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
@@ -9,6 +10,7 @@ import type { Logger } from 'pino';
 import type { TlsSettings } from '../../tls/settings.js';
 import { TlsTerminator } from '../../tls/terminator.js';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
+import { probeConnection } from './connection-probe.js';
 
 export interface ListenAddress {
   host: string;
@@ -42,15 +44,20 @@ export class ClientFront {
   private readonly sockets = new Set<net.Socket>();
   private readonly tls: TlsTerminator | undefined;
 
+  /**
+   * `http1`: takes connections that are not HTTP/2 (etcd serves HTTP/1.1 beside gRPC on the
+   * client port); without it they go to nghttp2, which refuses them.
+   */
   constructor(
     grpcServer: grpc.Server,
     private readonly logger: Logger,
+    private readonly http1?: (socket: net.Socket) => void,
     tls?: TlsSettings,
   ) {
     this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-    // etcdctl sends a plain host:port :authority over TLS, so decrypted streams need no rewriting;
-    // handing grpc-js the TLSSocket itself also lets calls see the client's certificate.
-    this.tls = tls === undefined ? undefined : new TlsTerminator(tls, logger, (socket) => this.injector.injectConnection(socket));
+    // Over TLS etcdctl sends a plain host:port :authority, so the TLSSocket itself usually reaches
+    // grpc-js, which then shows calls the client's certificate.
+    this.tls = tls === undefined ? undefined : new TlsTerminator(tls, logger, (socket) => this.route(socket));
   }
 
   /**
@@ -99,7 +106,21 @@ export class ClientFront {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.injector.injectConnection(new AuthorityFixingSocket(socket));
+    this.route(socket);
+  }
+
+  private route(socket: net.Socket): void {
+    probeConnection(socket, (o) => {
+      if (socket.destroyed) return;
+      if (o.kind === 'rewrite') {
+        this.injector.injectConnection(new AuthorityFixingSocket(socket, o.rewriter, o.forwarded));
+        return;
+      }
+      // The next reader (nghttp2 or the HTTP/1.1 server) reads what the socket holds before the rest.
+      socket.unshift(o.buffered);
+      if (o.kind === 'http1' && this.http1 !== undefined) this.http1(socket);
+      else this.injector.injectConnection(socket); // nghttp2 answers a stranger with GOAWAY
+    });
   }
 
   private acceptTls(socket: net.Socket): void {
