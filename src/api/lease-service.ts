@@ -9,7 +9,7 @@ import type { LeaderForwarder } from '../server/leader-forwarder.js';
 import type { ReadGate } from '../server/read-barrier.js';
 import type { Writes } from '../server/writes.js';
 import { fromServerError, toStatus } from './errors.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 /** etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds. */
@@ -53,7 +53,7 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
   }
 
   async function revoke(req: rpc.LeaseRevokeRequest, meta: grpc.Metadata): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
-    const denied = canRevokeLease(d.auth, tokenOf(meta), () => d.leaseKeys(req.ID));
+    const denied = canRevokeLease(d.auth, credentialsOf(meta), () => d.leaseKeys(req.ID));
     if (denied !== undefined) return reject(denied);
     const r = await writes.leaseRevoke(req.ID);
     if (!r.ok) return reject(r.error);

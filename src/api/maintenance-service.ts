@@ -16,7 +16,7 @@ import type { ConsensusStatus } from '../server/consensus.js';
 import type { LeaderTransfer } from '../server/leader-transfer.js';
 import type { Writes } from '../server/writes.js';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 /** The etcd release whose client API this server speaks; clients read it from Status. */
@@ -54,7 +54,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
   // answers others with its auth package's raw error (gRPC code Unknown, "auth: ..."); Alarm,
   // Status and MoveLeader are open.
   const admin = (meta: grpc.Metadata): EtcdError | undefined => {
-    const denied = canAdmin(d.auth, tokenOf(meta));
+    const denied = canAdmin(d.auth, credentialsOf(meta));
     if (denied === undefined) return undefined;
     return { code: grpc.status.UNKNOWN, message: fromServerError(denied).message.replace(/^etcdserver: /, 'auth: ') };
   };

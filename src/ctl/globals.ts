@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { EtcdClient } from '../client/etcd-client.js';
 import { splitEndpoints } from '../client/endpoints.js';
+import type { ClientTls } from '../client/tls.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
 
@@ -12,6 +13,7 @@ export interface Globals {
   format: OutputFormat;
   commandTimeoutMs: number;
   hex: boolean;
+  tls: ClientTls;
 }
 
 interface RawGlobals {
@@ -19,6 +21,25 @@ interface RawGlobals {
   writeOut?: string;
   commandTimeout?: string;
   hex?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  insecureSkipTlsVerify?: boolean;
+}
+
+/** etcdctl's TLS flags, or their ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_INSECURE_SKIP_TLS_VERIFY stand-ins. */
+function tlsOf(o: RawGlobals): ClientTls {
+  const env = process.env;
+  const skip = o.insecureSkipTlsVerify ?? env['ETCDCTL_INSECURE_SKIP_TLS_VERIFY'];
+  const tls: ClientTls = {};
+  const caFile = o.cacert ?? env['ETCDCTL_CACERT'];
+  const certFile = o.cert ?? env['ETCDCTL_CERT'];
+  const keyFile = o.key ?? env['ETCDCTL_KEY'];
+  if (caFile !== undefined && caFile !== '') tls.caFile = caFile;
+  if (certFile !== undefined && certFile !== '') tls.certFile = certFile;
+  if (keyFile !== undefined && keyFile !== '') tls.keyFile = keyFile;
+  if (skip === true || skip === 'true') tls.insecureSkipVerify = true;
+  return tls;
 }
 
 export function readGlobals(cmd: Command): Globals {
@@ -37,7 +58,7 @@ export function readGlobals(cmd: Command): Globals {
   } catch (e) {
     throw badArgs((e as Error).message);
   }
-  return { endpoints, format, commandTimeoutMs, hex: o.hex === true };
+  return { endpoints, format, commandTimeoutMs, hex: o.hex === true, tls: tlsOf(o) };
 }
 
 /** Refuses a format the command has no printer for, as etcdctl does. */
@@ -46,7 +67,7 @@ export function requireFormat(g: Globals, ...supported: OutputFormat[]): void {
 }
 
 export function connect(g: Globals, endpoints: string[] = g.endpoints): EtcdClient {
-  return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs });
+  return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs, tls: g.tls });
 }
 
 /** Runs `fn` with a client that is closed afterwards. */

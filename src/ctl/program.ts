@@ -20,6 +20,10 @@ export function buildProgram(): Command {
     .option('-w, --write-out <format>', 'set the output format (simple, json, table)', 'simple')
     .option('--command-timeout <duration>', 'timeout for short running command (excluding dial timeout)', '5s')
     .option('--hex', 'print byte strings as hex encoded strings')
+    .option('--cacert <file>', 'verify certificates of TLS-enabled secure servers using this CA bundle')
+    .option('--cert <file>', 'identify secure client using this TLS certificate file')
+    .option('--key <file>', 'identify secure client using this TLS key file')
+    .option('--insecure-skip-tls-verify', 'skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)')
     // Set before adding commands: subcommands copy these settings when created.
     .exitOverride()
     .configureOutput({ outputError: () => undefined });

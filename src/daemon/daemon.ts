@@ -23,6 +23,7 @@ import { copyStateDb } from '../server/state-copy.js';
 import { emptyStateSize, StateMachine } from '../server/state-machine.js';
 import { AppliedIndexWaiters } from '../server/waiters.js';
 import { Writes } from '../server/writes.js';
+import { hasCert } from '../tls/settings.js';
 import { WatchHub } from '../watch/index.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
@@ -93,6 +94,7 @@ export class Daemon {
         electionMs: config.electionTimeoutMs,
         catchUpEntries: CATCH_UP_ENTRIES,
         listenPeerUrls: config.listenPeerUrls,
+        peerTls: config.peerTls,
         applied: sm.appliedIndex(),
         appliedTerm: sm.appliedTerm(),
         members: sm.members.list(),
@@ -171,6 +173,7 @@ export class Daemon {
     this.client = new ClientServer(
       {
         listenUrls: config.listenClientUrls,
+        tls: hasCert(config.clientTls) ? config.clientTls : undefined,
         maxRequestBytes: config.maxRequestBytes,
         kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
         watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
