@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     const before = await leadership(cluster);
     console.log(`store: ${(dbBytes / 1024 ** 3).toFixed(2)} GiB on ${leader.name}; leader@term ${before}`);
 
+    const leaderBefore = Math.round(rssKiB(leader.pid) / 1024);
     let joiner: ClusterNode | undefined;
     const leaderRss = sampler(() => leader);
     const joinerRss = sampler(() => joiner);
@@ -115,9 +116,9 @@ async function main(): Promise<void> {
     const bySnapshot = joiner.logText().includes('installed snapshot from the leader');
     console.log(
       [
-        `| store | join time | sender (leader) peak RSS | receiver peak RSS | by snapshot | leader/term unchanged |`,
-        `|---|---|---|---|---|---|`,
-        `| ${(dbBytes / 1024 ** 3).toFixed(2)} GiB | ${(joinMs / 1000).toFixed(1)} s | ${sender} MiB | ${receiver} MiB | ${bySnapshot} | ${before === after.split(',').slice(0, 3).join(',') ? 'yes' : `no: ${before} -> ${after}`} |`,
+        `| store | join time | sender (leader) RSS before the join | sender peak RSS during it | receiver peak RSS | by snapshot | leader/term unchanged |`,
+        `|---|---|---|---|---|---|---|`,
+        `| ${(dbBytes / 1024 ** 3).toFixed(2)} GiB | ${(joinMs / 1000).toFixed(1)} s | ${leaderBefore} MiB | ${sender} MiB | ${receiver} MiB | ${bySnapshot} | ${before === after.split(',').slice(0, 3).join(',') ? 'yes' : `no: ${before} -> ${after}`} |`,
       ].join('\n'),
     );
   } finally {
