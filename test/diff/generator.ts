@@ -152,3 +152,25 @@ export class Generator {
     return { kind: 'leases' };
   }
 }
+
+export interface WatchSpec {
+  key: Buffer;
+  end: Buffer | undefined;
+  startRevision: number;
+  prevKv: boolean;
+  filters: number[];
+}
+
+/** Watches from past revisions (at or below the compaction point too), with filters and prev_kv. */
+export function watchSpecs(seed: number, n: number, s: DiffState): WatchSpec[] {
+  const next = mulberry32(seed);
+  const int = (k: number): number => Math.floor(next() * k);
+  return Array.from({ length: n }, () => {
+    const key = Buffer.from(KEYS[int(KEYS.length)] as string);
+    const r = int(3);
+    const end = r === 0 ? undefined : r === 1 ? Buffer.from([0]) : Buffer.from(KEYS[int(KEYS.length)] as string);
+    const low = Math.max(1, s.compacted - 1);
+    const filters = [0, 1].filter(() => next() < 0.2);
+    return { key, end, startRevision: low + int(s.revision - low + 1), prevKv: next() < 0.5, filters };
+  });
+}
