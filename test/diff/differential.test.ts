@@ -6,11 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient, EtcdClientError } from '../../src/client/index.js';
 import * as rpc from '../../src/gen/etcdserverpb.js';
-import { etcdPath, isCI } from '../support/env.js';
+import type { LocalCluster } from '../../cluster/local-cluster.js';
+import { useClusters } from '../support/cluster.js';
+import { startEtcdCluster, type EtcdCluster } from '../support/etcd-cluster.js';
+import { etcdPath, isCI, prereqs } from '../support/env.js';
 import { startNode, type NodeHandle } from '../support/node.js';
 import { Generator, watchSpecs, type DiffOp, type DiffState, type WatchSpec } from './generator.js';
 
 const OPS = Number(process.env['DIFF_OPS'] ?? '1500');
+const CLUSTER_OPS = Number(process.env['DIFF_CLUSTER_OPS'] ?? '600');
 const WATCHES = Number(process.env['DIFF_WATCHES'] ?? '12');
 /** A watch has caught up once its stream stays quiet this long. */
 const QUIET_MS = 1500;
@@ -95,23 +99,7 @@ describe('differential: raftkv against etcd 3.4, single member', () => {
 
   it.skipIf(!haveEtcd && !isCI)(`${OPS} seeded requests (seed ${SEED}) answer alike`, async () => {
     if (etcd === undefined || raftkv === undefined) throw new Error('real etcd (Debian package etcd-server) is required under CI=true');
-    const a = new EtcdClient([etcd.endpoint], { timeoutMs: 10_000 });
-    const b = new EtcdClient([raftkv.endpoint], { timeoutMs: 10_000 });
-    const gen = new Generator(SEED);
-    const state: DiffState = { revision: 1, compacted: 0, leases: [] };
-    try {
-      for (let i = 0; i < OPS; i++) {
-        const op = gen.op(state);
-        const [want, got] = await Promise.all([send(a, op), send(b, op)]);
-        if (JSON.stringify(got, replacer) !== JSON.stringify(want, replacer)) {
-          expect(got, `request #${i} (seed ${SEED}): ${JSON.stringify(op, replacer)}`).toEqual(want);
-        }
-        observe(state, op, want);
-      }
-    } finally {
-      a.close();
-      b.close();
-    }
+    await compareRequests([etcd.endpoint], [raftkv.endpoint], OPS, SEED);
   }, 600_000);
 
   it.skipIf(!haveEtcd && !isCI)(`${WATCHES} watches from past revisions (filters, prev_kv, compacted starts) see the same events`, async () => {
@@ -147,6 +135,31 @@ describe('differential: raftkv against etcd 3.4, single member', () => {
   }, 600_000);
 });
 
+/**
+ * Sends `ops` seeded requests to both sides, request i to member i mod n on each side (the same
+ * member index), and expects equal answers.
+ */
+async function compareRequests(etcdEndpoints: string[], raftkvEndpoints: string[], ops: number, seed: number): Promise<void> {
+  const as = etcdEndpoints.map((e) => new EtcdClient([e], { timeoutMs: 10_000 }));
+  const bs = raftkvEndpoints.map((e) => new EtcdClient([e], { timeoutMs: 10_000 }));
+  const gen = new Generator(seed);
+  const state: DiffState = { revision: 1, compacted: 0, leases: [] };
+  try {
+    for (let i = 0; i < ops; i++) {
+      const op = gen.op(state);
+      const a = as[i % as.length] as EtcdClient;
+      const b = bs[i % bs.length] as EtcdClient;
+      const [want, got] = await Promise.all([send(a, op), send(b, op)]);
+      if (JSON.stringify(got, replacer) !== JSON.stringify(want, replacer)) {
+        expect(got, `request #${i} (seed ${seed}) to member ${i % as.length}: ${JSON.stringify(op, replacer)}`).toEqual(want);
+      }
+      observe(state, op, want);
+    }
+  } finally {
+    for (const c of [...as, ...bs]) c.close();
+  }
+}
+
 /** Everything one watch reports until it has been quiet for QUIET_MS: its create/cancel answers and its events, in order. */
 async function watchAll(c: EtcdClient, spec: WatchSpec): Promise<unknown[]> {
   const seen: unknown[] = [];
@@ -170,3 +183,24 @@ function replacer(_k: string, v: unknown): unknown {
   }
   return v;
 }
+
+describe('differential: raftkv against etcd 3.4, three members', () => {
+  const pre = prereqs({});
+  const fx = useClusters(pre);
+  let etcd: EtcdCluster | undefined;
+  let raftkv: LocalCluster | undefined;
+
+  beforeAll(async () => {
+    if (!haveEtcd) return;
+    [etcd, raftkv] = await Promise.all([startEtcdCluster(3), fx.start(3)]);
+  });
+
+  afterAll(async () => {
+    await etcd?.stop();
+  });
+
+  it.skipIf(!haveEtcd && !isCI)(`${CLUSTER_OPS} seeded requests spread over the members answer alike`, async () => {
+    if (etcd === undefined || raftkv === undefined) throw new Error('real etcd (Debian package etcd-server) is required under CI=true');
+    await compareRequests(etcd.endpoints, raftkv.endpoints(raftkv.nodes), CLUSTER_OPS, SEED + 1);
+  }, 600_000);
+});
