@@ -127,8 +127,14 @@ describe.skipIf(pre.skip)('peer URLs changing hands', () => {
     const r = new EtcdClient([gone.endpoint], { timeoutMs: 10_000 });
     try {
       expect((await r.range('/before')).kvs[0]?.value.toString()).toBe('x');
-      const list = await r.memberList();
-      expect(list.members.find((m) => m.ID.toString(16) === id)?.name).toBe(`${gone.name}b`);
+      // The new member publishes its name through the log once it runs, as etcd's does; until then it is ''.
+      const name = await waitFor(
+        `the name of member ${id}`,
+        async () => (await r.memberList()).members.find((m) => m.ID.toString(16) === id && m.name !== '')?.name,
+        15_000,
+        200,
+      );
+      expect(name).toBe(`${gone.name}b`);
     } finally {
       r.close();
     }
