@@ -1,43 +1,123 @@
-// The global flags every command shares, and clients built from them.
+// The global flags every command shares, and clients built from them. As in
+// etcdctl, a global flag not given on the command line may come from
+// ETCDCTL_<FLAG> (upper case, '-' as '_'); giving both is refused.
 import type { Command } from 'commander';
 import { EtcdClient } from '../client/etcd-client.js';
 import { splitEndpoints } from '../client/endpoints.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
 
-export type OutputFormat = 'simple' | 'json' | 'table';
+export const OUTPUT_FORMATS = ['simple', 'json', 'protobuf', 'fields', 'table'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface Globals {
   endpoints: string[];
   format: OutputFormat;
   commandTimeoutMs: number;
+  dialTimeoutMs: number;
   hex: boolean;
+  debug: boolean;
+  /** --user, "name" or "name:password". */
+  user?: string;
+  password?: string;
 }
 
-interface RawGlobals {
-  endpoints?: string;
-  writeOut?: string;
-  commandTimeout?: string;
-  hex?: boolean;
+/** Global flags as commander stores them (camelCase), with the flag's long name for ETCDCTL_*. */
+const GLOBAL_FLAGS: Record<string, string> = {
+  endpoints: 'endpoints',
+  writeOut: 'write-out',
+  commandTimeout: 'command-timeout',
+  dialTimeout: 'dial-timeout',
+  keepaliveTime: 'keepalive-time',
+  keepaliveTimeout: 'keepalive-timeout',
+  hex: 'hex',
+  debug: 'debug',
+  user: 'user',
+  password: 'password',
+  insecureTransport: 'insecure-transport',
+  insecureSkipTlsVerify: 'insecure-skip-tls-verify',
+  insecureDiscovery: 'insecure-discovery',
+  discoverySrv: 'discovery-srv',
+  discoverySrvName: 'discovery-srv-name',
+};
+
+/** Adds the global flags to the root command. TLS flags (--cacert, --cert, --key) belong here too. */
+export function addGlobalFlags(program: Command): Command {
+  return program
+    .option('--endpoints <list>', 'gRPC endpoints', '127.0.0.1:2379')
+    .option('-w, --write-out <format>', 'set the output format (fields, json, protobuf, simple, table)', 'simple')
+    .option('--command-timeout <duration>', 'timeout for short running command (excluding dial timeout)', '5s')
+    .option('--dial-timeout <duration>', 'dial timeout for client connections', '2s')
+    .option('--keepalive-time <duration>', 'keepalive time for client connections', '2s')
+    .option('--keepalive-timeout <duration>', 'keepalive timeout for client connections', '6s')
+    .option('--hex', 'print byte strings as hex encoded strings')
+    .option('--debug', 'enable client-side debug logging')
+    .option('--user <user>', 'username[:password] for authentication (prompt if password is not supplied)')
+    .option('--password <password>', 'password for authentication (if this option is used, --user option shouldn\'t include password)')
+    .option('--insecure-transport [bool]', 'disable transport security for client connections')
+    .option('--insecure-skip-tls-verify [bool]', 'skip server certificate verification')
+    .option('--insecure-discovery [bool]', 'accept insecure SRV records describing cluster endpoints')
+    .option('-d, --discovery-srv <domain>', 'domain name to query for SRV records describing cluster endpoints')
+    .option('--discovery-srv-name <name>', 'service name to query when using DNS discovery');
 }
 
-export function readGlobals(cmd: Command): Globals {
-  const o = cmd.optsWithGlobals<RawGlobals>();
-  // Like etcdctl, ETCDCTL_ENDPOINTS stands in when --endpoints is not given.
-  const endpointList = o.endpoints ?? process.env['ETCDCTL_ENDPOINTS'] ?? '127.0.0.1:2379';
-  const endpoints = splitEndpoints(endpointList);
-  if (endpoints.length === 0) throw badArgs('no endpoints given');
-  const format = o.writeOut ?? 'simple';
-  if (format !== 'simple' && format !== 'json' && format !== 'table') {
-    throw new CtlError('unsupported output format', ExitCode.BadFeature);
+function root(cmd: Command): Command {
+  let c = cmd;
+  while (c.parent !== null) c = c.parent;
+  return c;
+}
+
+export function envName(flag: string): string {
+  return `ETCDCTL_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** The global flag values, ETCDCTL_* filling in those not given on the command line. */
+function globalValues(cmd: Command): Record<string, string | boolean | undefined> {
+  const r = root(cmd);
+  const opts = r.opts<Record<string, string | boolean | undefined>>();
+  const out: Record<string, string | boolean | undefined> = { ...opts };
+  for (const [key, flag] of Object.entries(GLOBAL_FLAGS)) {
+    const env = process.env[envName(flag)];
+    if (env === undefined || env === '') continue;
+    if (r.getOptionValueSource(key) === 'cli') {
+      throw new CtlError(
+        `conflicting environment variable "${envName(flag)}" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)`,
+        ExitCode.Error,
+      );
+    }
+    out[key] = typeof opts[key] === 'boolean' || flag === 'hex' || flag === 'debug' ? env === 'true' || env === '1' : env;
   }
-  let commandTimeoutMs: number;
+  return out;
+}
+
+function duration(v: string | boolean | undefined, dflt: string): number {
   try {
-    commandTimeoutMs = parseGoDuration(o.commandTimeout ?? '5s');
+    return parseGoDuration(typeof v === 'string' ? v : dflt);
   } catch (e) {
     throw badArgs((e as Error).message);
   }
-  return { endpoints, format, commandTimeoutMs, hex: o.hex === true };
+}
+
+export function readGlobals(cmd: Command): Globals {
+  const o = globalValues(cmd);
+  const endpoints = splitEndpoints(typeof o['endpoints'] === 'string' ? o['endpoints'] : '127.0.0.1:2379');
+  if (endpoints.length === 0) throw badArgs('no endpoints given');
+  const format = typeof o['writeOut'] === 'string' ? o['writeOut'] : 'simple';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new CtlError('unsupported output format', ExitCode.BadFeature);
+  }
+  const user = typeof o['user'] === 'string' && o['user'] !== '' ? o['user'] : undefined;
+  const password = typeof o['password'] === 'string' && o['password'] !== '' ? o['password'] : undefined;
+  return {
+    endpoints,
+    format: format as OutputFormat,
+    commandTimeoutMs: duration(o['commandTimeout'], '5s'),
+    dialTimeoutMs: duration(o['dialTimeout'], '2s'),
+    hex: o['hex'] === true,
+    debug: o['debug'] === true,
+    ...(user !== undefined ? { user } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 /** Refuses a format the command has no printer for, as etcdctl does. */
