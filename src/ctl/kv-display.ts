@@ -1,7 +1,7 @@
 // How put / get / del / txn responses print in each output format.
 import * as rpc from '../gen/etcdserverpb.js';
 import { fieldsDel, fieldsGet, fieldsPut, fieldsTxn } from './format/fields.js';
-import { protoJson } from './format/json.js';
+import { protoJson, RawJson } from './format/json.js';
 import { deleteLines, getLines, putLines, type KvStyle } from './format/kv.js';
 import { joinLines, type Line } from './format/lines.js';
 import type { Globals } from './globals.js';
@@ -52,10 +52,24 @@ function txnLines(g: Globals, r: rpc.TxnResponse): Line[] {
   return out;
 }
 
+/** A ResponseOp as Go's encoding/json sees it: the oneof as {"Response":{"ResponsePut":{...}}}. */
+function responseOpJson(op: rpc.ResponseOp): unknown {
+  const one = (name: string, v: unknown): unknown => ({ Response: { [name]: new RawJson(protoJson(v)) } });
+  if (op.response_range !== undefined) return one('ResponseRange', op.response_range);
+  if (op.response_put !== undefined) return one('ResponsePut', op.response_put);
+  if (op.response_delete_range !== undefined) return one('ResponseDeleteRange', op.response_delete_range);
+  if (op.response_txn !== undefined) return one('ResponseTxn', op.response_txn);
+  return {};
+}
+
+export function txnJson(r: rpc.TxnResponse): string {
+  return protoJson({ header: r.header, succeeded: r.succeeded, responses: r.responses.map(responseOpJson) });
+}
+
 export function displayTxn(g: Globals, r: rpc.TxnResponse): void {
   display(g, {
     simple: () => joinLines(txnLines(g, r)),
-    json: json(r),
+    json: () => `${txnJson(r)}\n`,
     fields: () => fieldsTxn(r),
     protobuf: () => protobufBytes(rpc.TxnResponse, r),
   });

@@ -91,15 +91,15 @@ function numberFlag(value: string): number {
 }
 
 /** The range the key arguments and --prefix/--from-key select, checked as etcdctl checks them. */
-function rangeArgs(cmd: string, args: string[], prefix: boolean, fromKey: boolean): { key: string; end?: string } {
-  if (args.length === 0 || args.length > 2) {
+function rangeArgs(cmd: string, args: string[], prefix: boolean, fromKey: boolean, extraArgsOk = false): { key: string; end?: string } {
+  if (args.length === 0 || (args.length > 2 && !extraArgsOk)) {
     throw badArgs(`${cmd} command needs one argument as key and an optional argument as range_end`);
   }
   if (prefix && fromKey) throw badArgs('`--prefix` and `--from-key` cannot be set at the same time, choose one');
-  if (args.length === 2 && (prefix || fromKey)) {
+  if (args.length >= 2 && (prefix || fromKey)) {
     throw badArgs('too many arguments, only accept one argument when `--prefix` or `--from-key` is set');
   }
-  return args.length === 2 ? { key: args[0]!, end: args[1]! } : { key: args[0]! };
+  return args.length >= 2 ? { key: args[0]!, end: args[1]! } : { key: args[0]! };
 }
 
 export const PUT_USAGE = 'put command needs 1 argument and input from stdin or 2 arguments';
@@ -131,7 +131,8 @@ export async function putRequest(args: string[], flags: PutFlags, stdinValue: ()
 }
 
 export function rangeRequest(args: string[], flags: GetFlags): rpc.RangeRequestInit {
-  const { key, end } = rangeArgs('get', args, flags.prefix === true, flags.fromKey === true);
+  // etcdctl's get does not check for too many words: the ones after range_end are ignored.
+  const { key, end } = rangeArgs('get', args, flags.prefix === true, flags.fromKey === true, true);
   if (flags.consistency !== 'l' && flags.consistency !== 's') {
     throw new CtlError(`unknown consistency flag ${JSON.stringify(flags.consistency)}`, ExitCode.BadFeature);
   }

@@ -39,6 +39,17 @@ function leaseArg(arg: string | undefined, usage: string): bigint {
  */
 const headerBytes = (h: rpc.ResponseHeader | undefined) => (): Buffer => protobufBytes(rpc.ResponseHeader, h ?? {});
 
+/** The response as Go's %v shows it: the header in protobuf's compact text form. */
+function headerText(h: rpc.ResponseHeader | undefined): string {
+  const fields: [string, bigint | number][] = [
+    ['cluster_id', h?.cluster_id ?? 0n],
+    ['member_id', h?.member_id ?? 0n],
+    ['revision', h?.revision ?? 0],
+    ['raft_term', h?.raft_term ?? 0],
+  ];
+  return `{${fields.filter(([, v]) => v !== 0 && v !== 0n).map(([k, v]) => `${k}:${v} `).join('')}}`;
+}
+
 function keepAliveRenderers(r: rpc.LeaseKeepAliveResponse): Renderers {
   return {
     simple: () => `${keepAliveText(r)}\n`,
@@ -94,7 +105,7 @@ export function registerLeaseCommands(program: Command): void {
         fields: () => fieldsHeader(r.header),
         // etcdctl hands the response by value to a printer wanting a pointer.
         protobuf: () => {
-          throw new CtlError('marshal unsupported for type etcdserverpb.LeaseRevokeResponse', ExitCode.BadFeature);
+          throw new CtlError(`marshal unsupported for type clientv3.LeaseRevokeResponse (${headerText(r.header)})`, ExitCode.BadFeature);
         },
       });
     });
