@@ -49,7 +49,8 @@ function commanderMessage(e: CommanderError): string {
 }
 
 function report(message: string, code: number): number {
-  process.stderr.write(`Error: ${message}\n`);
+  // An empty message: the failure was already reported where it happened.
+  if (message !== '') process.stderr.write(`Error: ${message}\n`);
   return code;
 }
 
