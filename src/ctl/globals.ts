@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { EtcdClient } from '../client/etcd-client.js';
 import { splitEndpoints } from '../client/endpoints.js';
+import { capnslogLine } from './capnslog.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
 
@@ -71,21 +72,36 @@ export function envName(flag: string): string {
   return `ETCDCTL_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** ETCDCTL_* names that are read elsewhere (watch's key) and so are not "unrecognized". */
+const OTHER_ENV = new Set(['ETCDCTL_WATCH_KEY', 'ETCDCTL_WATCH_RANGE_END']);
+
 /** The global flag values, ETCDCTL_* filling in those not given on the command line. */
 function globalValues(cmd: Command): Record<string, string | boolean | undefined> {
   const r = root(cmd);
   const opts = r.opts<Record<string, string | boolean | undefined>>();
   const out: Record<string, string | boolean | undefined> = { ...opts };
+  const used = new Set<string>();
   for (const [key, flag] of Object.entries(GLOBAL_FLAGS)) {
-    const env = process.env[envName(flag)];
+    const name = envName(flag);
+    const env = process.env[name];
     if (env === undefined || env === '') continue;
     if (r.getOptionValueSource(key) === 'cli') {
-      throw new CtlError(
-        `conflicting environment variable "${envName(flag)}" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)`,
-        ExitCode.Error,
+      process.stderr.write(
+        capnslogLine(
+          'C',
+          'pkg/flags',
+          `conflicting environment variable "${name}" is shadowed by corresponding command-line flag (either unset environment variable or disable flag)`,
+        ),
       );
+      throw new CtlError('', ExitCode.Error);
     }
-    out[key] = typeof opts[key] === 'boolean' || flag === 'hex' || flag === 'debug' ? env === 'true' || env === '1' : env;
+    used.add(name);
+    out[key] = flag === 'hex' || flag === 'debug' ? env === 'true' || env === '1' : env;
+  }
+  for (const [name, value] of Object.entries(process.env)) {
+    if (name.startsWith('ETCDCTL_') && !used.has(name) && !OTHER_ENV.has(name)) {
+      process.stderr.write(capnslogLine('W', 'pkg/flags', `unrecognized environment variable ${name}=${value ?? ''}`));
+    }
   }
   return out;
 }
