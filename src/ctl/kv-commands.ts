@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addDelFlags, addGetFlags, addPutFlags, deleteRequest, putRequest, rangeRequest, type DelFlags, type GetFlags, type PutFlags } from './kv-ops.js';
 import { delRenderers, getRenderers, putRenderers } from './kv-display.js';
 import * as rpc from '../gen/etcdserverpb.js';
+import { badArgs } from './exit.js';
 import { readGlobals, withClient } from './globals.js';
 import { readStdin } from './io.js';
 import { display } from './output.js';
@@ -22,6 +23,7 @@ export function registerKvCommands(program: Command): void {
       const g = readGlobals(cmd);
       const req = rangeRequest(args, flags);
       const resp = await withClient(g, (c) => c.unary(rpc.KVService.Range, req));
+      if (flags.printValueOnly && g.format !== 'simple') throw badArgs('print-value-only is only for `--write-out=simple`');
       display(g, getRenderers(g, resp, flags.printValueOnly === true, flags.countOnly === true));
     },
   );

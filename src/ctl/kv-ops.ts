@@ -108,10 +108,10 @@ export const PUT_USAGE = 'put command needs 1 argument and input from stdin or 2
 export async function putRequest(args: string[], flags: PutFlags, stdinValue: () => Promise<Buffer>): Promise<rpc.PutRequestInit> {
   if (args.length === 0) throw badArgs(PUT_USAGE);
   if (flags.ignoreValue && args.length > 1) throw badArgs("put command needs only 1 argument when 'ignore-value' is set");
-  if (args.length > 2) throw badArgs(PUT_USAGE);
   let value: Buffer = Buffer.alloc(0);
   if (!flags.ignoreValue) {
-    value = args.length === 2 ? Buffer.from(args[1]!, 'utf8') : await stdinValue();
+    // Words after the value are ignored, as etcdctl does.
+    value = args.length >= 2 ? Buffer.from(args[1]!, 'utf8') : await stdinValue();
     if (args.length === 1 && value.length === 0) throw badArgs(PUT_USAGE);
   }
   let lease: bigint;
