@@ -7,6 +7,7 @@ import { splitEndpoints } from '../client/endpoints.js';
 import { capnslogLine } from './capnslog.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
+import { logFailedCall } from './zap-warn.js';
 
 export const OUTPUT_FORMATS = ['simple', 'json', 'protobuf', 'fields', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -145,11 +146,14 @@ export function connect(g: Globals, endpoints: string[] = g.endpoints): EtcdClie
   return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs });
 }
 
-/** Runs `fn` with a client that is closed afterwards. */
+/** Runs `fn` with a client that is closed afterwards; a failed call is logged as etcd's client logs it. */
 export async function withClient<T>(g: Globals, fn: (c: EtcdClient) => Promise<T>, endpoints?: string[]): Promise<T> {
   const c = connect(g, endpoints);
   try {
     return await fn(c);
+  } catch (e) {
+    logFailedCall(e);
+    throw e;
   } finally {
     c.close();
   }

@@ -22,9 +22,12 @@ export type Norm = (s: string) => string;
 
 const same: Norm = (s) => s;
 
+/** The parts of etcd's client log lines that differ from run to run: time and client ID. */
+export const zapNorm: Norm = (s) => s.replace(/"ts":"[^"]*"/g, '"ts":"<TS>"').replace(/client-[0-9a-f-]{36}/g, 'client-<UUID>');
+
 /** Both results as one comparable record: stdout (bytes as latin1 for protobuf), stderr and exit code. */
 function view(r: CtlResult, norm: Norm, binary: boolean): { stdout: string; stderr: string; code: number } {
-  return { stdout: norm(binary ? r.stdoutBytes.toString('latin1') : r.stdout), stderr: norm(r.stderr), code: r.code };
+  return { stdout: norm(binary ? r.stdoutBytes.toString('latin1') : r.stdout), stderr: zapNorm(norm(r.stderr)), code: r.code };
 }
 
 /** raftkvctl's stdout, stderr and exit code are etcdctl's (after normalizing both sides). */
