@@ -9,6 +9,7 @@ import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerMemberCommands } from './member-commands.js';
+import { registerMoveLeaderCommand } from './move-leader-command.js';
 import { registerSnapshotCommands } from './snapshot-commands.js';
 import { registerTxnCommand } from './txn-command.js';
 import { registerWatchCommand } from './watch-command.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerMemberCommands(program);
   registerEndpointCommands(program);
   registerMaintenanceCommands(program);
+  registerMoveLeaderCommand(program);
   registerSnapshotCommands(program);
   program
     .command('version')
