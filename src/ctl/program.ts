@@ -8,6 +8,7 @@ import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
+import { registerLockCommand } from './lock-command.js';
 import { registerMemberCommands } from './member-commands.js';
 import { registerMoveLeaderCommand } from './move-leader-command.js';
 import { registerSnapshotCommands } from './snapshot-commands.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerEndpointCommands(program);
   registerMaintenanceCommands(program);
   registerMoveLeaderCommand(program);
+  registerLockCommand(program);
   registerSnapshotCommands(program);
   program
     .command('version')
