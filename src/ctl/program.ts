@@ -46,7 +46,10 @@ export function buildProgram(): Command {
 function commanderMessage(e: CommanderError): string {
   const msg = e.message.replace(/^error: /, '');
   const opt = /^unknown option '(.*)'/.exec(msg);
-  if (opt !== null) return `unknown flag: ${opt[1]}`;
+  if (opt !== null) {
+    const flag = opt[1]!;
+    return flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
+  }
   const cmd = /^unknown command '(.*)'/.exec(msg);
   if (cmd !== null) return `unknown command "${cmd[1]}" for "raftkvctl"`;
   return msg;
