@@ -158,10 +158,14 @@ export function registerLeaseCommands(program: Command): void {
       if (args.length !== 1) throw badArgs('lease keep-alive command needs lease ID as argument');
       const id = leaseArg(args[0], 'lease keep-alive command needs lease ID as argument');
       if (flags.once) {
-        // etcdctl gives this call no deadline.
-        const r = await withClient(g, (c) => c.leaseKeepAliveOnce(id, { timeoutMs: 0 })).catch((e: unknown) => {
-          throw callFailed(e, ExitCode.BadConnection);
-        });
+        // etcdctl gives this call no deadline. A stream, not a unary call: etcd's client logs nothing when it fails.
+        const client = connect(g);
+        const r = await client
+          .leaseKeepAliveOnce(id, { timeoutMs: 0 })
+          .catch((e: unknown) => {
+            throw callFailed(e, ExitCode.BadConnection);
+          })
+          .finally(() => client.close());
         display(g, keepAliveRenderers(r));
         return;
       }

@@ -157,6 +157,13 @@ describe.skipIf(pre.skip)('raftkvctl = etcdctl (errors and exit codes)', () => {
     await p().expectSame(['get', 'foo'], { endpoints: null, env: { ETCDCTL_ENDPOINTS: f.node.endpoint, ETCDCTL_HEX: 'true' } });
   });
 
+  it('lease revoke / keep-alive --once of a lease that is gone', async () => {
+    const id = (await f.ctl.run(['lease', 'grant', '100'])).stdout.split(' ')[1]!;
+    await f.ctl.run(['lease', 'revoke', id]);
+    await p().expectSame(['lease', 'revoke', id]);
+    await p().expectSame(['lease', 'keep-alive', '--once', id]);
+  });
+
   it('ETCDCTL_API other than 3 is refused', async () => {
     await p().expectSame(['get', 'foo'], { env: { ETCDCTL_API: '4' } });
   });
