@@ -8,6 +8,7 @@ import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
+import { registerElectCommand } from './elect-command.js';
 import { registerLockCommand } from './lock-command.js';
 import { registerMemberCommands } from './member-commands.js';
 import { registerMoveLeaderCommand } from './move-leader-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMaintenanceCommands(program);
   registerMoveLeaderCommand(program);
   registerLockCommand(program);
+  registerElectCommand(program);
   registerSnapshotCommands(program);
   program
     .command('version')
