@@ -124,4 +124,26 @@ describe.skipIf(pre.skip)('raftkvctl watch across a member failure', () => {
     expect(r1.stdout).toBe(all);
     expectSame(r2, r1);
   }, 120_000);
+
+  it('move-leader (the same shared cluster): output and errors as etcdctl', async () => {
+    const c = cluster();
+    const hexIds = (s: string): string => s.replace(/[0-9a-f]{12,16}/g, '<ID>');
+    for (const tool of ['etcdctl', 'raftkvctl'] as const) {
+      const leader = await c.waitLeader();
+      const target = (await c.followers())[0]!;
+      const tc = target.client();
+      const st = await tc.status().finally(() => tc.close());
+      const id = (st.header?.member_id ?? 0n).toString(16);
+      const runner = tool === 'etcdctl' ? clusters.ctl(c.endpoints()) : raftkvctl(leader.endpoint);
+      const r = await runner.run(['move-leader', id], { endpoints: c.endpoints() });
+      expect({ tool, code: r.code, stdout: hexIds(r.stdout) }).toEqual({ tool, code: 0, stdout: 'Leadership transferred from <ID> to <ID>\n' });
+      await c.waitLeader({ not: leader });
+    }
+    const follower = (await c.followers())[0]!;
+    const ours = raftkvctl(follower.endpoint);
+    for (const args of [['move-leader', '1234'], ['move-leader', 'zz'], ['move-leader']]) {
+      const [a, b] = [await clusters.ctl([follower.endpoint]).run(args), await ours.run(args)];
+      expectSame(a, b);
+    }
+  }, 60_000);
 });
