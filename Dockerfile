@@ -8,11 +8,8 @@ COPY tsconfig.json ./
 COPY proto ./proto
 COPY scripts ./scripts
 COPY src ./src
-COPY test ./test
-COPY cluster ./cluster
-# The runtime image gets dist/src only: no compiled tests (test/, cluster/, scripts/, *.test.js) and,
-# after the prune, no dev dependencies.
-RUN npm run build && npm prune --omit=dev && find dist/src -name '*.test.js' -o -name '*.test.js.map' | xargs rm -f
+# The product build only (tsconfig.json: src/ without its tests); tests and tools are not shipped.
+RUN npm run gen && npx tsc -p tsconfig.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -4,7 +4,7 @@
 // ports and data dir.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { EtcdClient } from '../src/client/index.js';
+import { EtcdClient, type ClientTls } from '../src/client/index.js';
 import type { StatusResponse } from '../src/gen/etcdserverpb.js';
 import { exitStatus, sleep } from '../test/support/proc.js';
 import { clientUrl, peerUrl, type MemberSpec } from './node-flags.js';
@@ -30,6 +30,8 @@ export interface ClusterNodeOptions {
   readyTimeoutMs: number;
   /** Called whenever the process exits, for whatever reason. */
   onExit?: (status: number) => void;
+  /** How clients reach a TLS member. */
+  clientTls?: ClientTls;
 }
 
 const TAIL_LINES = 200;
@@ -185,7 +187,7 @@ export class ClusterNode {
 
   /** A client for this node alone. Close it after use. */
   client(timeoutMs = 5000): EtcdClient {
-    return new EtcdClient([this.endpoint], { timeoutMs });
+    return new EtcdClient([this.endpoint], { timeoutMs, tls: this.opts.clientTls });
   }
 
   /** Maintenance.Status of this node; records its member ID. */

@@ -5,20 +5,23 @@ export interface LaunchArgs {
   nodes: number;
   baseDir: string;
   fresh: boolean;
+  tls: boolean;
   help: boolean;
 }
 
-export const USAGE = `usage: npm run cluster -- [--nodes N] [--base-dir DIR] [--fresh]
+export const USAGE = `usage: npm run cluster -- [--nodes N] [--base-dir DIR] [--fresh] [--tls]
 
 Starts a raftkv cluster of N nodes (default 3, at most ${MAX_NODES}) on 127.0.0.1:
 n1/n2/n3 serve clients on 2379/22379/32379 and peers on 2380/22380/32380.
   --nodes N       cluster size, 1..${MAX_NODES} (changing it needs --fresh)
   --base-dir DIR  data dirs are DIR/<name> (default ./cluster-data)
   --fresh         wipe the nodes' data dirs first
+  --tls           https on client and peer ports with certificate auth on both: a CA, member
+                  and client certificates are made in DIR/pki (kept across runs)
 Ctrl-C stops every node (SIGTERM, SIGKILL after 5 s).`;
 
 export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
-  const out: LaunchArgs = { nodes: 3, baseDir: 'cluster-data', fresh: false, help: false };
+  const out: LaunchArgs = { nodes: 3, baseDir: 'cluster-data', fresh: false, tls: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -46,6 +49,10 @@ export function parseLaunchArgs(argv: readonly string[]): LaunchArgs {
       case '--fresh':
         if (eq > 0) throw new Error('--fresh takes no value');
         out.fresh = true;
+        break;
+      case '--tls':
+        if (eq > 0) throw new Error('--tls takes no value');
+        out.tls = true;
         break;
       case '-h':
       case '--help':

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ClusterNode } from './cluster-node.js';
 import { parseLaunchArgs, USAGE, type LaunchArgs } from './launch-args.js';
 import { LocalCluster } from './local-cluster.js';
+import { ClusterPki } from './pki.js';
 import { fixedPorts, MAX_NODES } from './ports.js';
 
 const COLORS = [36, 33, 35, 32, 34, 31, 37];
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   let stopping = false;
   const cluster = new LocalCluster({
     baseDir,
+    ...(args.tls ? { pki: new ClusterPki(path.join(baseDir, 'pki')) } : {}),
     // Own process groups: Ctrl-C reaches only the launcher, which stops the nodes in order.
     spawn: (cmd, argv, opts) => spawn(cmd, argv, { ...opts, detached: true }),
     logs: (name, line) => {
@@ -139,9 +141,10 @@ async function main(): Promise<void> {
     }
   }
   if (stopping) return;
-  const endpoints = cluster.endpoints().join(',');
+  const endpoints = (args.tls ? cluster.running.map((n) => n.clientUrl) : cluster.endpoints()).join(',');
   say(`cluster healthy (token ${cluster.token}); try:`);
-  say(`ETCDCTL_API=3 etcdctl --endpoints=${endpoints} endpoint status -w table`);
+  const tlsFlags = cluster.ctlTlsFlags().map((f) => `${f} `).join('');
+  say(`ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${tlsFlags}endpoint status -w table`);
   process.stdout.write(`ENDPOINTS=${endpoints}\n`);
 }
 

@@ -4,13 +4,14 @@
 // prints, exactly as an operator would.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { EtcdClient } from '../src/client/index.js';
+import { EtcdClient, type ClientTls } from '../src/client/index.js';
 import type { StatusResponse } from '../src/gen/etcdserverpb.js';
 import { Etcdctl } from '../test/support/etcdctl.js';
 import { cleanEnv, sleep, spawnTracked } from '../test/support/proc.js';
 import { ClusterNode, type LogSink, type SpawnFn } from './cluster-node.js';
 import { bootstrapFlags, joinFlags, parseMemberAddEnv, peerUrl, type MemberSpec } from './node-flags.js';
 import { REPO_ROOT, SERVER_ENTRY } from './paths.js';
+import type { ClusterPki } from './pki.js';
 import { fixedPorts, MAX_NODES, type NodePorts } from './ports.js';
 
 export const DEFAULT_TOKEN = 'raftkv-cluster';
@@ -37,6 +38,8 @@ export interface LocalClusterOptions {
   readyTimeoutMs?: number;
   /** Called whenever a node's process exits. */
   onNodeExit?: (node: ClusterNode, status: number) => void;
+  /** Set: every member serves https on both ports with certificates from here, and requires client certificates. */
+  pki?: ClusterPki;
 }
 
 export interface AddedMember {
@@ -67,6 +70,7 @@ export class LocalCluster {
   async prepare(n: number): Promise<ClusterNode[]> {
     if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) throw new Error(`cluster size must be 1..${MAX_NODES}, got ${n}`);
     if (this.nodes.length > 0) throw new Error('cluster already prepared');
+    await this.opts.pki?.init();
     const specs: MemberSpec[] = [];
     for (let i = 0; i < n; i++) specs.push(await this.spec(`n${i + 1}`, i));
     for (const s of specs) {
@@ -109,7 +113,19 @@ export class LocalCluster {
 
   /** A client over the given nodes' endpoints (default: every running member). Close it after use. */
   client(nodes: readonly ClusterNode[] = this.running, timeoutMs = 5000): EtcdClient {
-    return new EtcdClient(this.endpoints(nodes), { timeoutMs });
+    return new EtcdClient(this.endpoints(nodes), { timeoutMs, tls: this.clientTls });
+  }
+
+  /** What clients present to a TLS cluster; undefined for a plain one. */
+  get clientTls(): ClientTls | undefined {
+    return this.opts.pki?.clientTls();
+  }
+
+  /** etcdctl's TLS flags for this cluster ([] for a plain one). */
+  ctlTlsFlags(): string[] {
+    const t = this.clientTls;
+    if (t === undefined) return [];
+    return [`--cacert=${t.caFile ?? ''}`, `--cert=${t.certFile ?? ''}`, `--key=${t.keyFile ?? ''}`];
   }
 
   /**
@@ -203,7 +219,7 @@ export class LocalCluster {
   async addMember(name: string, opts: { learner?: boolean; start?: boolean } = {}): Promise<AddedMember> {
     const spec = await this.spec(name, this.nodes.length);
     const ctl = new Etcdctl(this.endpoints().join(','));
-    const args = ['member', 'add', name, `--peer-urls=${peerUrl(spec)}`];
+    const args = [...this.ctlTlsFlags(), 'member', 'add', name, `--peer-urls=${peerUrl(spec)}`];
     if (opts.learner === true) args.push('--learner');
     const res = await ctl.run(args);
     if (res.code !== 0) throw new Error(`etcdctl ${args.join(' ')} failed (exit ${res.code}): ${res.stderr}${res.stdout}`);
@@ -231,7 +247,9 @@ export class LocalCluster {
 
   private async spec(name: string, index: number): Promise<MemberSpec> {
     const ports = await (this.opts.ports ?? fixedPorts)(index);
-    return { name, host: this.host, clientPort: ports.client, peerPort: ports.peer, dataDir: path.join(this.baseDir, name) };
+    const spec: MemberSpec = { name, host: this.host, clientPort: ports.client, peerPort: ports.peer, dataDir: path.join(this.baseDir, name) };
+    if (this.opts.pki !== undefined) spec.tls = await this.opts.pki.member(name);
+    return spec;
   }
 
   private makeNode(spec: MemberSpec, args: string[], env: Record<string, string>): ClusterNode {
@@ -252,6 +270,7 @@ export class LocalCluster {
       log,
       stopGraceMs: this.opts.stopGraceMs ?? 5000,
       readyTimeoutMs: this.opts.readyTimeoutMs ?? 20_000,
+      clientTls: this.clientTls,
       ...(onNodeExit !== undefined ? { onExit: (status: number) => onNodeExit(node, status) } : {}),
     });
     return node;

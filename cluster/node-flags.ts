@@ -1,6 +1,7 @@
 // The command lines of cluster members, etcd style. docker-compose.yml runs
 // the same flags (test/cluster/compose.test.ts holds them to it), with
 // container host names instead of 127.0.0.1.
+import type { MemberCerts } from './pki.js';
 
 export interface MemberSpec {
   name: string;
@@ -9,14 +10,36 @@ export interface MemberSpec {
   clientPort: number;
   peerPort: number;
   dataDir: string;
+  /** Set: https on both ports, with certificate auth on both. */
+  tls?: MemberCerts;
 }
 
-export function clientUrl(m: Pick<MemberSpec, 'host' | 'clientPort'>): string {
-  return `http://${m.host}:${m.clientPort}`;
+function scheme(m: Pick<MemberSpec, 'tls'>): string {
+  return m.tls === undefined ? 'http' : 'https';
 }
 
-export function peerUrl(m: Pick<MemberSpec, 'host' | 'peerPort'>): string {
-  return `http://${m.host}:${m.peerPort}`;
+export function clientUrl(m: Pick<MemberSpec, 'host' | 'clientPort' | 'tls'>): string {
+  return `${scheme(m)}://${m.host}:${m.clientPort}`;
+}
+
+export function peerUrl(m: Pick<MemberSpec, 'host' | 'peerPort' | 'tls'>): string {
+  return `${scheme(m)}://${m.host}:${m.peerPort}`;
+}
+
+/** The TLS flags of a member, as an operator with their own CA passes them. */
+export function tlsFlags(m: Pick<MemberSpec, 'tls'>): string[] {
+  const t = m.tls;
+  if (t === undefined) return [];
+  return [
+    '--cert-file', t.certFile,
+    '--key-file', t.keyFile,
+    '--trusted-ca-file', t.caFile,
+    '--client-cert-auth',
+    '--peer-cert-file', t.certFile,
+    '--peer-key-file', t.keyFile,
+    '--peer-trusted-ca-file', t.caFile,
+    '--peer-client-cert-auth',
+  ];
 }
 
 /** --initial-cluster value: name=peerURL,... */
@@ -36,6 +59,7 @@ export function bootstrapFlags(self: MemberSpec, all: readonly MemberSpec[], tok
     '--initial-cluster', initialCluster(all),
     '--initial-cluster-token', token,
     '--initial-cluster-state', 'new',
+    ...tlsFlags(self),
   ];
 }
 
@@ -49,6 +73,7 @@ export function joinFlags(self: MemberSpec): string[] {
     '--listen-client-urls', clientUrl(self),
     '--advertise-client-urls', clientUrl(self),
     '--listen-peer-urls', peerUrl(self),
+    ...tlsFlags(self),
   ];
 }
 

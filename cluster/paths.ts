@@ -1,5 +1,6 @@
 // Where the repository and the built server are, whether this module runs from
-// source (vitest: cluster/*.ts) or from the build (dist/cluster/*.js).
+// source (vitest: cluster/*.ts) or from the dev build (dist-dev/cluster/*.js). The server
+// it starts is the product build in dist/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -3,6 +3,8 @@
 # the same way on loopback, each driven by `etcdctl check perf` and scripts/bench.ts in turn.
 # Usage: npm run build && scripts/bench-compare.sh [perf-load: s|m|l] [bench total]
 # Needs /usr/bin/etcd and /usr/bin/etcdctl (Debian etcd-server, etcd-client).
+# PROFILE_DIR=/some/dir: raftkv members run with node --cpu-prof and leave their profiles (one per
+# thread) in PROFILE_DIR/n1..n3; summarise them with node dist-dev/scripts/cpuprofile-summary.js.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOAD=${1:-l}
@@ -23,6 +25,9 @@ start_cluster() { # $1 = raftkv|etcd, $2 = base port
       --initial-advertise-peer-urls "http://127.0.0.1:$p" --initial-cluster "$ic"
       --initial-cluster-token "bench-$kind" --initial-cluster-state new)
     if [ "$kind" = etcd ]; then /usr/bin/etcd "${flags[@]}" >"$WORK/$kind-n$i.log" 2>&1 &
+    elif [ -n "${PROFILE_DIR:-}" ]; then
+      mkdir -p "$PROFILE_DIR/n$i"
+      node --cpu-prof --cpu-prof-dir="$PROFILE_DIR/n$i" dist/src/bin/raftkv.js "${flags[@]}" >"$WORK/$kind-n$i.log" 2>&1 &
     else node dist/src/bin/raftkv.js "${flags[@]}" >"$WORK/$kind-n$i.log" 2>&1 &
     fi
     PIDS+=($!)
@@ -38,7 +43,7 @@ start_cluster() { # $1 = raftkv|etcd, $2 = base port
 
 stop_cluster() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
+  sleep "${STOP_GRACE:-1}" # profiles are written as the process exits
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   PIDS=()
 }
@@ -54,10 +59,10 @@ run_suite() { # $1 = kind
   echo "===== $kind ($(date -u +%H:%M:%S), load average $(cut -d' ' -f1-3 /proc/loadavg)) ====="
   for op in put range range-s txn; do
     echo "--- bench $op"
-    node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
+    node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
   done
   echo "--- bench watch"
-  node dist/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
+  node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
   echo "--- etcdctl check perf --load=$LOAD"
   # A failed latency bound is printed without a PASS/FAIL prefix ("Slowest request took too long: ...").
   ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD" 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true
@@ -66,4 +71,4 @@ run_suite() { # $1 = kind
 
 # Fixed ports below the kernel's ephemeral range (32768+), where client connections could hold them.
 start_cluster etcd 15000; run_suite etcd; stop_cluster
-start_cluster raftkv 16000; run_suite raftkv; stop_cluster
+start_cluster raftkv 16000; run_suite raftkv; STOP_GRACE=5 stop_cluster

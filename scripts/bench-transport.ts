@@ -1,7 +1,7 @@
 // Peer transport throughput over one stream on loopback (sender and receiver in this process):
 // `npm run build && node dist/scripts/bench-transport.js`.
 import type { Message } from '../src/raft/types.js';
-import { app, heartbeat, mesh, startNode, stopAll, waitFor } from '../src/transport/test-kit.js';
+import { app, heartbeat, mesh, startNode, stopAll, waitFor } from '../test/support/transport-kit.js';
 
 const A = 1n;
 const B = 2n;

@@ -8,7 +8,7 @@ import type { InternalRequestInit } from '../gen/raftkvpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { ReadGate } from '../server/read-barrier.js';
 import type { Writes } from '../server/writes.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 type Header = { header: rpc.ResponseHeaderInit };
@@ -29,7 +29,7 @@ export function authService(d: AuthDeps, logger: Logger): rpc.AuthHandlers {
   /** Checks admin rights, proposes the change built by `build`, and answers with a header. */
   function change<Req>(build: (req: Req) => Promise<InternalRequestInit> | InternalRequestInit) {
     return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Header>> => {
-      const denied = canAdmin(auth, tokenOf(meta));
+      const denied = canAdmin(auth, credentialsOf(meta));
       if (denied !== undefined) return reject(denied);
       const r = await writes.authChange(await build(req));
       if (!r.ok) return reject(r.error);
@@ -42,7 +42,7 @@ export function authService(d: AuthDeps, logger: Logger): rpc.AuthHandlers {
     return unary(logger, async (req: Req, meta: grpc.Metadata): Promise<Reply<Res & Header>> => {
       const b = await gate.wait();
       if (!b.ok) return reject(b.error);
-      const denied = canAdmin(auth, tokenOf(meta));
+      const denied = canAdmin(auth, credentialsOf(meta));
       if (denied !== undefined) return reject(denied);
       const r = fn(req);
       return r.ok ? reply({ ...r.value, header: makeHeader(d.header) }) : r;

@@ -2,7 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
+import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
+import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress } from './h2/client-front.js';
 import { healthService } from './health-service.js';
@@ -14,6 +16,8 @@ import { watchService, type WatchDeps } from './watch-service.js';
 /** Everything the client port's services need, handed over by the composition root. */
 export interface ClientApi {
   listenUrls: string[];
+  /** For https:// listen URLs; undefined when no certificate is configured. */
+  tls?: TlsSettings;
   maxRequestBytes: number;
   kv: KvDeps;
   watch: WatchDeps;
@@ -47,6 +51,8 @@ export class ClientServer {
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
+      // Only TLS connections carry certificates; plain ones skip the interceptor's per-call cost.
+      interceptors: api.tls === undefined ? [] : [certIdentity],
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;
@@ -57,7 +63,7 @@ export class ClientServer {
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
     this.grpcServer.addService(health.HealthService, healthService(api.running));
-    this.front = new ClientFront(this.grpcServer, logger);
+    this.front = new ClientFront(this.grpcServer, logger, undefined, api.tls);
   }
 
   async run(): Promise<void> {

@@ -1,7 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import type { Credentials } from '../auth/guard.js';
 import type { ServerError } from '../server/errors.js';
+import { certCnOf } from './cert-identity.js';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: EtcdError };
 
@@ -35,8 +37,11 @@ export function unary<Req, Res>(
   };
 }
 
-/** The auth token a client sent in its call metadata (etcd's `token` key), if any. */
-export function tokenOf(meta: grpc.Metadata): string | undefined {
-  const v = meta.get('token')[0];
-  return v === undefined ? undefined : v.toString();
+/**
+ * Who a call says it is: the auth token a client sent in its call metadata (etcd's `token` key),
+ * and the CN of its verified TLS client certificate (see cert-identity.ts), when there are.
+ */
+export function credentialsOf(meta: grpc.Metadata): Credentials {
+  const token = meta.get('token')[0];
+  return { token: token === undefined ? undefined : token.toString(), certCn: certCnOf(meta) };
 }

@@ -7,7 +7,7 @@ import type { KvReads } from '../server/kv-reads.js';
 import type { Writes } from '../server/writes.js';
 import { isReadOnlyTxn, toRange, toTxn } from '../wire/requests.js';
 import { fromDeleteRange, fromPut, fromRange, fromTxn } from '../wire/responses.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 import { checkDeleteRange, checkPut, checkRange, checkTxn } from './validate.js';
 
@@ -24,7 +24,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   const { maxTxnOps, auth, reads, writes } = d;
 
   async function range(req: rpc.RangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.RangeResponseInit>> {
-    const err = checkRange(req) ?? canRange(auth, tokenOf(meta), req);
+    const err = checkRange(req) ?? canRange(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
     const r = await reads.range(toRange(req), req.serializable);
     if (!r.ok) return reject(r.error);
@@ -32,7 +32,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   }
 
   async function put(req: rpc.PutRequest, meta: grpc.Metadata): Promise<Reply<rpc.PutResponseInit>> {
-    const err = checkPut(req) ?? canPut(auth, tokenOf(meta), req);
+    const err = checkPut(req) ?? canPut(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
     const r = await writes.put(req);
     if (!r.ok) return reject(r.error);
@@ -41,7 +41,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   }
 
   async function deleteRange(req: rpc.DeleteRangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.DeleteRangeResponseInit>> {
-    const err = checkDeleteRange(req) ?? canDeleteRange(auth, tokenOf(meta), req);
+    const err = checkDeleteRange(req) ?? canDeleteRange(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
     const r = await writes.deleteRange(req);
     if (!r.ok) return reject(r.error);
@@ -50,18 +50,18 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   }
 
   async function txn(req: rpc.TxnRequest, meta: grpc.Metadata): Promise<Reply<rpc.TxnResponseInit>> {
-    const err = checkTxn(req, maxTxnOps) ?? canTxn(auth, tokenOf(meta), req);
+    const err = checkTxn(req, maxTxnOps) ?? canTxn(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
     if (isReadOnlyTxn(req)) {
       const r = await reads.readOnlyTxn(toTxn(req));
       if (!r.ok) return reject(r.error);
-      return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn, { revision: r.value.revision }) });
+      return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
     const r = await writes.txn(req);
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     const revision = r.value.revision;
-    return reply({ header: makeHeader(d.header, revision), ...(v.type === 'txn' ? fromTxn(v.txn, { revision }) : {}) });
+    return reply({ header: makeHeader(d.header, revision), ...(v.type === 'txn' ? fromTxn(v.txn) : {}) });
   }
 
   // etcd 3.4 lets any client compact, with or without auth.

@@ -4,10 +4,12 @@ import { canRevokeLease } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { Lessor } from '../lease/lessor.js';
+import { KeepAliveRelay } from '../server/keep-alive-relay.js';
 import type { LeaderForwarder } from '../server/leader-forwarder.js';
 import type { ReadGate } from '../server/read-barrier.js';
 import type { Writes } from '../server/writes.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { fromServerError, toStatus } from './errors.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 /** etcd's minimum lease TTL: 1.5 election timeouts, rounded up to whole seconds. */
@@ -29,9 +31,11 @@ export interface LeaseDeps {
   lessor: Pick<Lessor, 'renew' | 'timeToLive' | 'list'>;
   leaseKeys: (id: bigint) => Buffer[];
   leadership: LeaderView;
-  forwarder: Pick<LeaderForwarder, 'keepAlive' | 'timeToLive'>;
+  forwarder: Pick<LeaderForwarder, 'keepAliveStream' | 'timeToLive'>;
   auth: AuthStore;
   electionTimeoutMs: number;
+  /** How long a forwarded keep-alive may wait for the leader (etcd's request timeout). */
+  requestTimeoutMs: number;
 }
 
 // etcdserverpb.Lease. Grants and revokes go through the log; keep-alives and TTL reads are served
@@ -49,7 +53,7 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
   }
 
   async function revoke(req: rpc.LeaseRevokeRequest, meta: grpc.Metadata): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
-    const denied = canRevokeLease(d.auth, tokenOf(meta), () => d.leaseKeys(req.ID));
+    const denied = canRevokeLease(d.auth, credentialsOf(meta), () => d.leaseKeys(req.ID));
     if (denied !== undefined) return reject(denied);
     const r = await writes.leaseRevoke(req.ID);
     if (!r.ok) return reject(r.error);
@@ -83,20 +87,39 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
   }
 
   const keepAlive: grpc.handleBidiStreamingCall<rpc.LeaseKeepAliveRequest, rpc.LeaseKeepAliveResponseInit> = (call) => {
+    // A follower forwards this stream's keep-alives to the leader on one stream of its own.
+    let relay: KeepAliveRelay | undefined;
+    const answer = (ID: bigint, TTL: number): void => {
+      if (!call.writable) return;
+      // TTL 0 tells the client the lease is gone (etcd answers an unknown lease so).
+      call.write({ header: makeHeader(d.header), ID, TTL });
+    };
     call.on('data', (req: rpc.LeaseKeepAliveRequest) => {
       if (leadership.isLeader()) {
-        // An unknown lease is reported as TTL 0; clients turn that into "lease not found".
-        const ttl = lessor.renew(req.ID) ?? 0;
-        call.write({ header: makeHeader(d.header), ID: req.ID, TTL: ttl });
+        answer(req.ID, lessor.renew(req.ID) ?? 0);
         return;
       }
-      void forwarder.keepAlive(leadership.leader(), req.ID).then((r) => {
-        if (r.ok) call.write({ header: makeHeader(d.header), ID: req.ID, TTL: r.value.TTL });
-        else logger.debug({ lease: req.ID.toString(16), error: r.error.kind }, 'keep-alive not forwarded');
+      relay ??= new KeepAliveRelay({
+        leader: () => leadership.leader(),
+        open: (leader) => forwarder.keepAliveStream(leader),
+        answer,
+        fail: (err) => {
+          logger.debug({ error: err.kind }, 'keep-alive not answered by a leader in time');
+          // An 'error' on a server duplex stream ends it with that status (destroy would not send one).
+          const e = fromServerError(err);
+          call.emit('error', Object.assign(new Error(e.message), toStatus(e)));
+        },
+        timeoutMs: d.requestTimeoutMs,
       });
+      relay.forward(req.ID);
     });
-    call.on('end', () => call.end());
-    call.on('error', () => undefined);
+    const close = (): void => relay?.close();
+    call.on('end', () => {
+      close();
+      call.end();
+    });
+    call.on('error', close);
+    call.on('close', close);
   };
 
   return {

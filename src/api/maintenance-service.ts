@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { AuthStore } from '../auth/auth-store.js';
+import { exportEtcdBackendOffThread } from '../etcd-backend/export-thread.js';
 import { canAdmin } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { MvccStore } from '../mvcc/store.js';
@@ -15,7 +16,7 @@ import type { ConsensusStatus } from '../server/consensus.js';
 import type { LeaderTransfer } from '../server/leader-transfer.js';
 import type { Writes } from '../server/writes.js';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
-import { reject, reply, tokenOf, unary, type Reply } from './handler.js';
+import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 /** The etcd release whose client API this server speaks; clients read it from Status. */
@@ -53,7 +54,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
   // answers others with its auth package's raw error (gRPC code Unknown, "auth: ..."); Alarm,
   // Status and MoveLeader are open.
   const admin = (meta: grpc.Metadata): EtcdError | undefined => {
-    const denied = canAdmin(d.auth, tokenOf(meta));
+    const denied = canAdmin(d.auth, credentialsOf(meta));
     if (denied === undefined) return undefined;
     return { code: grpc.status.UNKNOWN, message: fromServerError(denied).message.replace(/^etcdserver: /, 'auth: ') };
   };
@@ -113,9 +114,9 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     return reply({ header: makeHeader(d.header) });
   }
 
-  // A consistent copy of the state database, written off this thread, streamed from disk in
-  // chunks under flow control and followed by its SHA-256, the layout etcd uses so that restore
-  // can verify the file.
+  // etcd's snapshot file: a consistent copy of the state database, converted to etcd's backend (a
+  // bbolt file), both off this thread, streamed from disk in chunks under flow control and
+  // followed by its SHA-256 so that restore can verify it. Real etcdctl reads and restores it.
   const snapshot: grpc.handleServerStreamingCall<rpc.SnapshotRequest, rpc.SnapshotResponseInit> = (call) => {
     const denied = admin(call.metadata);
     if (denied !== undefined) {
@@ -133,8 +134,11 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     let cancelled = false;
     call.on('cancelled', () => (cancelled = true));
     try {
+      const copy = join(dir, 'state.db');
+      await d.db.copyTo(copy);
       const path = join(dir, 'snapshot.db');
-      await d.db.copyTo(path);
+      await exportEtcdBackendOffThread(copy, path);
+      rmSync(copy, { force: true });
       const fh = await open(path, 'r');
       try {
         const size = (await fh.stat()).size;

@@ -25,30 +25,40 @@ function checkRequestOp(op: rpc.RequestOp, maxTxnOps: number): EtcdError | undef
   if (op.request_range !== undefined) return checkRange(op.request_range);
   if (op.request_put !== undefined) return checkPut(op.request_put);
   if (op.request_delete_range !== undefined) return checkDeleteRange(op.request_delete_range);
-  if (op.request_txn !== undefined) return checkTxn(op.request_txn, maxTxnOps);
+  if (op.request_txn !== undefined) return checkTxnOps(op.request_txn, maxTxnOps);
   return ERR.keyNotFound; // an empty op
 }
 
-export function checkTxn(r: rpc.TxnRequest, maxTxnOps: number): EtcdError | undefined {
+/** Every op of the txn and of its nested txns; a nested txn gets what its parent leaves of the limit. */
+function checkTxnOps(r: rpc.TxnRequest, maxTxnOps: number): EtcdError | undefined {
   const ops = Math.max(r.compare.length, r.success.length, r.failure.length);
   if (ops > maxTxnOps) return ERR.tooManyOps;
   if (r.compare.some((c) => c.key.length === 0)) return ERR.emptyKey;
   for (const op of [...r.success, ...r.failure]) {
-    const err = checkRequestOp(op, maxTxnOps);
+    const err = checkRequestOp(op, maxTxnOps - ops);
     if (err !== undefined) return err;
   }
-  return checkIntervals(r.success).error ?? checkIntervals(r.failure).error;
+  return undefined;
 }
 
-/** A deleted range; `end` undefined means a single key, null means every key from `start`. */
+/** etcd checks every op (nested ones too) first, then the whole request's put/delete overlaps. */
+export function checkTxn(r: rpc.TxnRequest, maxTxnOps: number): EtcdError | undefined {
+  return checkTxnOps(r, maxTxnOps) ?? checkIntervals(r.success).error ?? checkIntervals(r.failure).error;
+}
+
+/**
+ * A deleted range; `end` undefined means a single key. A range end of "\0" is taken literally, as
+ * etcd 3.4's interval tree takes it: [start, "\0") holds no key, so a branch that deletes "every
+ * key from start" may still put one of them (etcd accepts that txn, and so must we).
+ */
 interface Interval {
   start: Buffer;
-  end: Buffer | null | undefined;
+  end: Buffer | undefined;
 }
 
 function inInterval(key: Buffer, iv: Interval): boolean {
   if (iv.end === undefined) return key.equals(iv.start);
-  return Buffer.compare(key, iv.start) >= 0 && (iv.end === null || Buffer.compare(key, iv.end) < 0);
+  return Buffer.compare(key, iv.start) >= 0 && Buffer.compare(key, iv.end) < 0;
 }
 
 interface Writes {
@@ -66,8 +76,7 @@ function checkIntervals(ops: readonly rpc.RequestOp[]): Writes {
   for (const op of ops) {
     const d = op.request_delete_range;
     if (d === undefined) continue;
-    const end = d.range_end.length === 0 ? undefined : d.range_end.length === 1 && d.range_end[0] === 0 ? null : d.range_end;
-    dels.push({ start: d.key, end });
+    dels.push({ start: d.key, end: d.range_end.length === 0 ? undefined : d.range_end });
   }
   const deleted = (k: string): boolean => dels.some((iv) => inInterval(Buffer.from(k, 'latin1'), iv));
   const puts = new Set<string>();

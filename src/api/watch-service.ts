@@ -6,7 +6,7 @@ import type { AuthStore } from '../auth/auth-store.js';
 import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchHub, type WatchResponse } from '../watch/index.js';
 import { fromEvent } from '../wire/responses.js';
 import { ERR } from './errors.js';
-import { tokenOf } from './handler.js';
+import { credentialsOf } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
 
 function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
@@ -62,7 +62,7 @@ export function watchService(d: WatchDeps, logger: Logger): { handlers: rpc.Watc
       if (req.create_request !== undefined) {
         // A watcher the user may not read is created and cancelled at once, as etcd answers it.
         const c = req.create_request;
-        if (canRange(d.auth, tokenOf(call.metadata), c) !== undefined) {
+        if (canRange(d.auth, credentialsOf(call.metadata), c) !== undefined) {
           call.write({
             header: makeHeader(d.header),
             watch_id: c.watch_id,

@@ -5,19 +5,28 @@ import { toInterval, type Access } from './key-perms.js';
 
 // Request authorization, as the api layer asks for it: who the token names, and whether that user
 // may do what the request does. Every check returns undefined when allowed; while auth is off that
-// is one boolean test. `token` is the gRPC metadata value, undefined when the client sent none.
+// is one boolean test.
 
-function userOf(auth: AuthStore, token: string | undefined): { user: string } | AuthError {
-  if (token === undefined || token === '') return authError('user_empty');
-  const user = auth.tokens.user(token);
+/** What a call carries to name its user; undefined fields were not sent. */
+export interface Credentials {
+  /** The `token` gRPC metadata value. */
+  token: string | undefined;
+  /** The CN of the client's verified TLS certificate. */
+  certCn: string | undefined;
+}
+
+/** The token's user; without a token, as in etcd, the certificate's CN. */
+function userOf(auth: AuthStore, c: Credentials): { user: string } | AuthError {
+  if (c.token === undefined || c.token === '') return c.certCn === undefined ? authError('user_empty') : { user: c.certCn };
+  const user = auth.tokens.user(c.token);
   return user === undefined ? authError('invalid_token') : { user };
 }
 
 type KeyCheck = [key: Buffer, rangeEnd: Buffer, access: Access];
 
-function checkKeys(auth: AuthStore, token: string | undefined, checks: readonly KeyCheck[]): AuthError | undefined {
+function checkKeys(auth: AuthStore, who: Credentials, checks: readonly KeyCheck[]): AuthError | undefined {
   if (!auth.enabled) return undefined;
-  const u = userOf(auth, token);
+  const u = userOf(auth, who);
   if ('kind' in u) return u;
   for (const [key, rangeEnd, access] of checks) {
     const err = auth.check(u.user, toInterval(key, rangeEnd), access);
@@ -27,40 +36,40 @@ function checkKeys(auth: AuthStore, token: string | undefined, checks: readonly 
 }
 
 /** Admin operations (auth management, maintenance, membership) need the root role. */
-export function canAdmin(auth: AuthStore, token: string | undefined): AuthError | undefined {
+export function canAdmin(auth: AuthStore, who: Credentials): AuthError | undefined {
   if (!auth.enabled) return undefined;
-  const u = userOf(auth, token);
+  const u = userOf(auth, who);
   if ('kind' in u) return u;
   return auth.isAdmin(u.user) ? undefined : authError('permission_denied');
 }
 
-export function canRange(auth: AuthStore, token: string | undefined, req: { key: Buffer; range_end: Buffer }): AuthError | undefined {
-  return checkKeys(auth, token, [[req.key, req.range_end, 'read']]);
+export function canRange(auth: AuthStore, who: Credentials, req: { key: Buffer; range_end: Buffer }): AuthError | undefined {
+  return checkKeys(auth, who, [[req.key, req.range_end, 'read']]);
 }
 
-export function canPut(auth: AuthStore, token: string | undefined, req: rpc.PutRequest): AuthError | undefined {
-  return checkKeys(auth, token, putChecks(req));
+export function canPut(auth: AuthStore, who: Credentials, req: rpc.PutRequest): AuthError | undefined {
+  return checkKeys(auth, who, putChecks(req));
 }
 
-export function canDeleteRange(auth: AuthStore, token: string | undefined, req: rpc.DeleteRangeRequest): AuthError | undefined {
-  return checkKeys(auth, token, deleteChecks(req));
+export function canDeleteRange(auth: AuthStore, who: Credentials, req: rpc.DeleteRangeRequest): AuthError | undefined {
+  return checkKeys(auth, who, deleteChecks(req));
 }
 
 /** Every compare needs read access, every operation in either branch its own access. */
-export function canTxn(auth: AuthStore, token: string | undefined, req: rpc.TxnRequest): AuthError | undefined {
+export function canTxn(auth: AuthStore, who: Credentials, req: rpc.TxnRequest): AuthError | undefined {
   if (!auth.enabled) return undefined;
   const checks: KeyCheck[] = [];
   collectTxn(req, checks);
-  return checkKeys(auth, token, checks);
+  return checkKeys(auth, who, checks);
 }
 
 /** Revoking a lease deletes its keys, so it needs write access to each of them. */
-export function canRevokeLease(auth: AuthStore, token: string | undefined, keys: () => Buffer[]): AuthError | undefined {
+export function canRevokeLease(auth: AuthStore, who: Credentials, keys: () => Buffer[]): AuthError | undefined {
   if (!auth.enabled) return undefined;
-  const u = userOf(auth, token);
+  const u = userOf(auth, who);
   if ('kind' in u) return u;
   if (auth.isAdmin(u.user)) return undefined;
-  return checkKeys(auth, token, keys().map((k): KeyCheck => [k, Buffer.alloc(0), 'write']));
+  return checkKeys(auth, who, keys().map((k): KeyCheck => [k, Buffer.alloc(0), 'write']));
 }
 
 function putChecks(req: rpc.PutRequest): KeyCheck[] {

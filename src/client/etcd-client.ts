@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as rpc from '../gen/etcdserverpb.js';
 import { grpcTarget } from './endpoints.js';
+import { channelCredentials, type ClientTls } from './tls.js';
 import { EtcdClientError, neverSent, toClientError } from './errors.js';
 import { resolveRange, toBytes, type KeyLike, type RangeSpec } from './key-range.js';
 import type { BidiMethod, ServerStreamMethod, UnaryMethod } from './method.js';
@@ -18,6 +19,8 @@ export interface EtcdClientOptions {
    * so N clients mean N connections; set it to 0 to share connections.
    */
   channelOptions?: grpc.ChannelOptions;
+  /** TLS settings; https:// endpoints use TLS even without them. */
+  tls?: ClientTls;
 }
 
 export interface CallOptions {
@@ -56,6 +59,7 @@ export class EtcdClient {
   private readonly channels: (grpc.Client | undefined)[];
   private readonly channelOptions: grpc.ChannelOptions;
   private readonly timeoutMs: number;
+  private readonly tls: ClientTls | undefined;
   private current = 0;
   private closed = false;
 
@@ -66,6 +70,7 @@ export class EtcdClient {
     this.channels = endpoints.map(() => undefined);
     this.channelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...opts.channelOptions };
     this.timeoutMs = opts.timeoutMs ?? 0;
+    this.tls = opts.tls;
   }
 
   /** The endpoint calls currently go to. */
@@ -264,7 +269,7 @@ export class EtcdClient {
     if (this.closed) throw new Error('EtcdClient is closed');
     let ch = this.channels[i];
     if (ch === undefined) {
-      ch = new grpc.Client(this.targets[i]!, grpc.credentials.createInsecure(), this.channelOptions);
+      ch = new grpc.Client(this.targets[i]!, channelCredentials(this.endpoints[i]!, this.tls), this.channelOptions);
       this.channels[i] = ch;
     }
     return ch;

@@ -20,11 +20,12 @@ describe('key ranges', () => {
 });
 
 describe('endpoints', () => {
-  it('accepts host:port and http URLs', () => {
+  it('accepts host:port, http and https URLs', () => {
     expect(grpcTarget('127.0.0.1:2379')).toBe('127.0.0.1:2379');
     expect(grpcTarget('http://127.0.0.1:2379')).toBe('127.0.0.1:2379');
     expect(grpcTarget(' http://localhost:2379/ ')).toBe('localhost:2379');
-    expect(() => grpcTarget('https://x:1')).toThrow(/only plain http/);
+    expect(grpcTarget('https://x:1')).toBe('x:1');
+    expect(() => grpcTarget('unix://x')).toThrow(/only http:\/\/ and https:\/\//);
     expect(splitEndpoints('a:1, http://b:2,,')).toEqual(['a:1', 'http://b:2']);
   });
 });

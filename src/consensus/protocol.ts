@@ -2,6 +2,7 @@
 // core, its log and the peer transport). Everything here survives structured clone: plain
 // objects, bigint, Uint8Array, Map.
 import type { Member } from '../cluster/member-store.js';
+import type { TlsSettings } from '../tls/settings.js';
 import type { ConfChange, ConfState, ProgressStatus, ReadState } from '../raft/index.js';
 import type { CommittedEntry, ConsensusStatus, ProposeError } from '../server/consensus.js';
 
@@ -18,6 +19,8 @@ export interface RaftThreadConfig {
   /** Entries kept behind the log's compaction point for followers that lag a little. */
   catchUpEntries: number;
   listenPeerUrls: string[];
+  /** The --peer-* TLS settings. */
+  peerTls: TlsSettings;
   /** The state machine's applied index and membership when the thread starts. */
   applied: number;
   appliedTerm: number;

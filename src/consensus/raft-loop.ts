@@ -87,7 +87,8 @@ export class RaftLoop {
   private running = false;
   private stopped = false;
   private lastStatus: (ConsensusStatus & { isLeader: boolean }) | undefined;
-  private knownPeers = new Set<bigint>();
+  /** The peers the network dials, and the URLs it was given for each. */
+  private knownPeers = new Map<bigint, string>();
   /** Batches handed to the state machine and not yet applied: last index and bytes of each. */
   private readonly unapplied: { last: number; bytes: number }[] = [];
   private unappliedBytes = 0;
@@ -171,15 +172,20 @@ export class RaftLoop {
     return this.node.status().progress;
   }
 
-  /** Points the network at every other member, and at no one else. */
+  /**
+   * Points the network at every other member, at the URLs the applied membership gives (a member
+   * update re-points every member when it applies), and at no one else. Peers whose URLs did not
+   * change keep their connections.
+   */
   syncPeers(members: readonly Pick<Member, 'id' | 'peerUrls'>[]): void {
-    const current = new Set<bigint>();
+    const current = new Map<bigint, string>();
     for (const m of members) {
       if (m.id === this.opts.id) continue;
-      current.add(m.id);
-      this.opts.network.addPeer(m.id, m.peerUrls);
+      const key = m.peerUrls.join(',');
+      current.set(m.id, key);
+      if (this.knownPeers.get(m.id) !== key) this.opts.network.addPeer(m.id, m.peerUrls);
     }
-    for (const id of this.knownPeers) if (!current.has(id)) this.opts.network.removePeer(id);
+    for (const id of this.knownPeers.keys()) if (!current.has(id)) this.opts.network.removePeer(id);
     this.knownPeers = current;
   }
 
@@ -280,9 +286,9 @@ export class RaftLoop {
       if (cc.type === 'removeNode') {
         this.opts.network.removePeer(cc.nodeId);
         this.knownPeers.delete(cc.nodeId);
-      } else if (member !== undefined) {
+      } else if (member !== undefined && this.knownPeers.get(cc.nodeId) !== member.peerURLs.join(',')) {
         this.opts.network.addPeer(cc.nodeId, member.peerURLs);
-        this.knownPeers.add(cc.nodeId);
+        this.knownPeers.set(cc.nodeId, member.peerURLs.join(','));
       }
     }
     return batch;

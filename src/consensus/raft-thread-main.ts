@@ -71,7 +71,7 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
 
   let installing: { index: number; path: string; done: (err?: Error) => void } | undefined;
   const fatal = (err: unknown): void => {
-    logger.fatal({ err }, 'cannot persist the Raft log; stopping');
+    logger.fatal({ err }, 'the Raft log cannot be written or read; stopping');
     post({ t: 'fatal', message: err instanceof Error ? err.message : String(err) });
   };
 
@@ -81,6 +81,7 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
     memberId: cfg.memberId,
     clusterId: cfg.clusterId,
     listenUrls: cfg.listenPeerUrls,
+    tls: cfg.peerTls,
     logger,
     files: snapshots,
     dialMap: parts.dialMap(cfg),

@@ -34,6 +34,7 @@ export class RaftThread implements Consensus {
   private host: StateMachineHost | undefined;
   private mirror: ConsensusStatus & { isLeader: boolean };
   private leaderWaiters: (() => void)[] = [];
+  private readonly newLeaderListeners: (() => void)[] = [];
   private readonly reads: ReadRounds;
   private stopped = false;
   private peerUrlsBound: string[] = [];
@@ -127,6 +128,10 @@ export class RaftThread implements Consensus {
       }, timeoutMs);
       this.leaderWaiters.push(done);
     });
+  }
+
+  onNewLeader(listener: () => void): void {
+    this.newLeaderListeners.push(listener);
   }
 
   readIndex(): Promise<ReadIndexResult> {
@@ -247,6 +252,9 @@ export class RaftThread implements Consensus {
     const was = this.mirror;
     this.mirror = s;
     if (s.isLeader !== was.isLeader) this.host?.leadershipChanged(s.isLeader);
+    if (s.leader !== 0n && (s.leader !== was.leader || s.term !== was.term)) {
+      for (const l of this.newLeaderListeners) l();
+    }
     if (s.leader !== 0n && this.leaderWaiters.length > 0) {
       const ws = this.leaderWaiters;
       this.leaderWaiters = [];

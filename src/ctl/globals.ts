@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { EtcdClient } from '../client/etcd-client.js';
 import { splitEndpoints } from '../client/endpoints.js';
 import { capnslogLine } from './capnslog.js';
+import type { ClientTls } from '../client/tls.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
 import { logFailedCall } from './zap-warn.js';
@@ -22,6 +23,7 @@ export interface Globals {
   /** --user, "name" or "name:password". */
   user?: string;
   password?: string;
+  tls: ClientTls;
 }
 
 /** Global flags as commander stores them (camelCase), with the flag's long name for ETCDCTL_*. */
@@ -41,9 +43,12 @@ const GLOBAL_FLAGS: Record<string, string> = {
   insecureDiscovery: 'insecure-discovery',
   discoverySrv: 'discovery-srv',
   discoverySrvName: 'discovery-srv-name',
+  cacert: 'cacert',
+  cert: 'cert',
+  key: 'key',
 };
 
-/** Adds the global flags to the root command. TLS flags (--cacert, --cert, --key) belong here too. */
+/** Adds the global flags to the root command. */
 export function addGlobalFlags(program: Command): Command {
   return program
     .option('--endpoints <list>', 'gRPC endpoints', '127.0.0.1:2379')
@@ -56,11 +61,46 @@ export function addGlobalFlags(program: Command): Command {
     .option('--debug', 'enable client-side debug logging')
     .option('--user <user>', 'username[:password] for authentication (prompt if password is not supplied)')
     .option('--password <password>', 'password for authentication (if this option is used, --user option shouldn\'t include password)')
-    .option('--insecure-transport [bool]', 'disable transport security for client connections')
-    .option('--insecure-skip-tls-verify [bool]', 'skip server certificate verification')
-    .option('--insecure-discovery [bool]', 'accept insecure SRV records describing cluster endpoints')
+    .option('--insecure-transport', 'disable transport security for client connections')
+    .option('--cacert <file>', 'verify certificates of TLS-enabled secure servers using this CA bundle')
+    .option('--cert <file>', 'identify secure client using this TLS certificate file')
+    .option('--key <file>', 'identify secure client using this TLS key file')
+    .option('--insecure-skip-tls-verify', 'skip server certificate verification (CAUTION: this option should be enabled only for testing purposes)')
+    .option('--insecure-discovery', 'accept insecure SRV records describing cluster endpoints')
     .option('-d, --discovery-srv <domain>', 'domain name to query for SRV records describing cluster endpoints')
     .option('--discovery-srv-name <name>', 'service name to query when using DNS discovery');
+}
+
+/** etcdctl's TLS flags (ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_INSECURE_SKIP_TLS_VERIFY already merged in). */
+function tlsOf(o: Record<string, string | boolean | undefined>): ClientTls {
+  const tls: ClientTls = {};
+  const file = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const caFile = file(o['cacert']);
+  const certFile = file(o['cert']);
+  const keyFile = file(o['key']);
+  if (caFile !== undefined) tls.caFile = caFile;
+  if (certFile !== undefined) tls.certFile = certFile;
+  if (keyFile !== undefined) tls.keyFile = keyFile;
+  const skip = o['insecureSkipTlsVerify'];
+  if (skip === true || skip === 'true') tls.insecureSkipVerify = true;
+  return tls;
+}
+
+/** Boolean global flags, which pflag also takes as --flag=true / --flag=false. */
+const BOOL_FLAGS = ['hex', 'debug', 'insecure-transport', 'insecure-skip-tls-verify', 'insecure-discovery'];
+
+/** Rewrites pflag's `--flag=true|false` for boolean global flags into what commander takes. */
+export function normalizeBoolFlags(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const m = /^--([a-z-]+)=(true|false)$/.exec(a);
+    if (m !== null && BOOL_FLAGS.includes(m[1]!)) {
+      if (m[2] === 'true') out.push(`--${m[1]!}`);
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
 }
 
 function root(cmd: Command): Command {
@@ -134,6 +174,7 @@ export function readGlobals(cmd: Command): Globals {
     debug: o['debug'] === true,
     ...(user !== undefined ? { user } : {}),
     ...(password !== undefined ? { password } : {}),
+    tls: tlsOf(o),
   };
 }
 
@@ -143,7 +184,7 @@ export function requireFormat(g: Globals, ...supported: OutputFormat[]): void {
 }
 
 export function connect(g: Globals, endpoints: string[] = g.endpoints): EtcdClient {
-  return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs });
+  return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs, tls: g.tls });
 }
 
 /** Runs `fn` with a client that is closed afterwards; a failed call is logged as etcd's client logs it. */

@@ -2,7 +2,7 @@
 // becomes "Error: <message>" on stderr and one of etcdctl's exit codes.
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { addGlobalFlags } from './globals.js';
+import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
@@ -73,7 +73,7 @@ export async function runCtl(argv: string[]): Promise<number> {
     return ExitCode.Error;
   }
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram().parseAsync(normalizeBoolFlags(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Success;
   } catch (e) {
     if (e instanceof GoPanic) {

@@ -3,12 +3,12 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInitialCluster } from '../daemon/flags.js';
-import { restoreDataDir } from '../server/snapshot-restore.js';
+import { describeRestoreError, restoreDataDir } from '../server/snapshot-restore.js';
 import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
 import { connect, readGlobals, requireFormat } from './globals.js';
-import { printText } from './io.js';
+import { printErr, printText } from './io.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
 export function registerSnapshotCommands(program: Command): void {
@@ -87,7 +87,7 @@ export function registerSnapshotCommands(program: Command): void {
       const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-restore-'));
       try {
         const dbPath = join(dir, 'state.db');
-        extractSnapshotDb(args[0]!, dbPath);
+        const notice = extractSnapshotDb(args[0]!, dbPath);
         const r = restoreDataDir({
           dbPath,
           name: flags.name,
@@ -97,9 +97,9 @@ export function registerSnapshotCommands(program: Command): void {
           initialClusterToken: flags.initialClusterToken,
         });
         if (!r.ok) {
-          const msg = r.error.kind === 'data_dir_exists' ? `data-dir "${r.error.dataDir}" exists` : r.error.message;
-          throw new CtlError(msg, ExitCode.Error);
+          throw new CtlError(describeRestoreError(r.error), ExitCode.Error);
         }
+        if (notice !== undefined) printErr(`${notice}\n`);
       } catch (e) {
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
         throw e;

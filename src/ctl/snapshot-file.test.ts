@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c } from '../mvcc/crc32.js';
 import { MvccStore } from '../mvcc/store.js';
-import { FakeLeases, put } from '../mvcc/testkit.js';
-import { readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
+import { FakeLeases, put } from '../../test/support/mvcc-kit.js';
+import { exportEtcdBackend } from '../etcd-backend/export.js';
+import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
 let dir: string;
 let good: string;
@@ -67,10 +68,10 @@ describe('snapshot files', () => {
     expect(() => readSnapshotStatus(variant('flipped.snap', bytes))).toThrow(/SHA-256 mismatch/);
   });
 
-  it('refuses a file that is not a SQLite database, even with a valid trailer', () => {
+  it('refuses a file that is neither a SQLite nor a bbolt database, even with a valid trailer', () => {
     const junk = Buffer.alloc(4096, 7);
     const p = variant('junk.snap', Buffer.concat([junk, createHash('sha256').update(junk).digest()]));
-    expect(() => readSnapshotStatus(p)).toThrow(/no SQLite database header/);
+    expect(() => readSnapshotStatus(p)).toThrow(/neither an etcd \(bbolt\) nor a raftkv \(SQLite\) snapshot/);
   });
 
   it('refuses a valid database without the MVCC tables', () => {
@@ -91,5 +92,54 @@ describe('snapshot files', () => {
     const before = statSync(good).mtimeMs;
     readSnapshotStatus(good);
     expect(statSync(good).mtimeMs).toBe(before);
+  });
+});
+
+describe('etcd snapshot files (bbolt)', () => {
+  function etcdFile(withSha: boolean): { path: string; bolt: Buffer } {
+    const boltPath = join(dir, `etcd-${withSha}.bolt`);
+    exportEtcdBackend(join(dir, 'vacuum.db'), boltPath);
+    const bolt = readFileSync(boltPath);
+    const path = join(dir, `etcd-${withSha}.snap`);
+    writeFileSync(path, withSha ? Buffer.concat([bolt, createHash('sha256').update(bolt).digest()]) : bolt);
+    return { path, bolt };
+  }
+
+  it('reads the status etcdctl would, with the SHA-256 trailer or without it (a bare member/snap/db)', () => {
+    for (const withSha of [true, false]) {
+      const { path, bolt } = etcdFile(withSha);
+      expect(verifySnapshotFile(path)).toBe(bolt.length);
+      // 3 key rows plus alarm/auth/cluster/meta rows: every key of every bucket, as etcdctl counts.
+      expect(readSnapshotStatus(path)).toMatchObject({ revision: 4, totalSize: bolt.length });
+      expect(readSnapshotStatus(path).totalKey).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('extracts a state database with the same key versions', () => {
+    const { path } = etcdFile(true);
+    const out = join(dir, 'extracted.db');
+    extractSnapshotDb(path, out);
+    const db = new Database(out, { readonly: true });
+    try {
+      expect(db.prepare('SELECT rev, sub, key FROM kv_history ORDER BY id').raw(true).all()).toEqual([
+        [2, 0, Buffer.from('a')],
+        [3, 0, Buffer.from('b')],
+        [4, 0, Buffer.from('a')],
+      ]);
+      expect(db.prepare("SELECT value FROM mvcc_meta WHERE name = 'current_rev'").pluck().get()).toBe(4);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a flipped byte (SHA-256) and a database cut short', () => {
+    const { path } = etcdFile(true);
+    const bytes = readFileSync(path);
+    bytes[100] ^= 1;
+    expect(() => readSnapshotStatus(variant('etcd-flipped.snap', bytes))).toThrow(/SHA-256 mismatch/);
+    const { bolt } = etcdFile(false);
+    expect(() => readSnapshotStatus(variant('etcd-short.snap', bolt.subarray(0, bolt.length - 4096)))).toThrow(
+      /is corrupt or truncated \(database is truncated/,
+    );
   });
 });

@@ -1,10 +1,16 @@
-// Snapshot files as Maintenance.Snapshot streams them: a SQLite database
-// followed by the 32-byte SHA-256 of everything before it.
+// Snapshot files: etcd's (a bbolt database, as Maintenance.Snapshot streams it and etcd writes
+// it) or raftkv's older format (a SQLite state database), either followed by the 32-byte SHA-256
+// of everything before it. A bare etcd database (e.g. member/snap/db) has no SHA-256; etcd tells
+// them apart the same way, by the size modulo 512.
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { looksLikeBolt } from '../bbolt/format.js';
+import { BoltFormatError, BoltReader } from '../bbolt/reader.js';
+import { importEtcdBackend, importNotice } from '../etcd-backend/import.js';
+import { backendStatus } from '../etcd-backend/status.js';
 import { crc32c } from '../mvcc/crc32.js';
 import { RevisionMeta } from '../mvcc/meta.js';
 import type { SnapshotStatus } from './format/snapshot.js';
@@ -17,9 +23,18 @@ export class SnapshotFileError extends Error {
   override readonly name = 'SnapshotFileError';
 }
 
+type Format = 'etcd' | 'raftkv';
+
 interface Scan {
+  format: Format;
   dbSize: number;
   crc: number;
+}
+
+function formatOf(path: string, head: Buffer): Format {
+  if (head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) return 'raftkv';
+  if (looksLikeBolt(head)) return 'etcd';
+  throw new SnapshotFileError(`snapshot file ${path} is neither an etcd (bbolt) nor a raftkv (SQLite) snapshot`);
 }
 
 /**
@@ -37,10 +52,21 @@ function scan(path: string, copyTo?: string): Scan {
   if (size < SHA_LEN + SQLITE_MAGIC.length) {
     throw new SnapshotFileError(`snapshot file ${path} is truncated (${size} bytes)`);
   }
-  const dbSize = size - SHA_LEN;
+  const fd = openSync(path, 'r');
+  let format: Format;
+  try {
+    const head = Buffer.alloc(Math.min(size, 64));
+    readSync(fd, head, 0, head.length, 0);
+    format = formatOf(path, head);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  // etcd's rule: a database is whole pages, so 32 bytes over a multiple of 512 is the SHA-256.
+  const hashed = format === 'raftkv' || size % 512 === SHA_LEN;
+  const dbSize = hashed ? size - SHA_LEN : size;
   const sha = createHash('sha256');
   let crc = 0;
-  const fd = openSync(path, 'r');
   const out = copyTo === undefined ? undefined : openSync(copyTo, 'w', 0o600);
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
@@ -48,9 +74,6 @@ function scan(path: string, copyTo?: string): Scan {
       const n = readSync(fd, buf, 0, Math.min(CHUNK, dbSize - pos), pos);
       if (n <= 0) throw new SnapshotFileError(`snapshot file ${path} changed while being read`);
       const chunk = buf.subarray(0, n);
-      if (pos === 0 && !chunk.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
-        throw new SnapshotFileError(`snapshot file ${path} is not a raftkv snapshot (no SQLite database header)`);
-      }
       sha.update(chunk);
       crc = crc32c.update(crc, chunk);
       if (out !== undefined) writeSync(out, chunk);
@@ -58,29 +81,63 @@ function scan(path: string, copyTo?: string): Scan {
     }
     const trailer = Buffer.alloc(SHA_LEN);
     readSync(fd, trailer, 0, SHA_LEN, dbSize);
-    if (!sha.digest().equals(trailer)) {
+    if (hashed && !sha.digest().equals(trailer)) {
       throw new SnapshotFileError(`snapshot file ${path} is corrupt or truncated (SHA-256 mismatch)`);
     }
   } finally {
     closeSync(fd);
     if (out !== undefined) closeSync(out);
   }
-  return { dbSize, crc };
+  return { format, dbSize, crc };
 }
 
-/** Verifies the file and writes its database part to `toPath`, ready to open. */
-export function extractSnapshotDb(path: string, toPath: string): void {
+/** Opens the etcd database in the first `dbSize` bytes of the file. */
+function openBolt(path: string, dbSize: number): BoltReader {
+  try {
+    return BoltReader.open(path, dbSize);
+  } catch (e) {
+    if (e instanceof BoltFormatError) throw new SnapshotFileError(`snapshot file ${path} is corrupt or truncated (${e.message})`);
+    throw e;
+  }
+}
+
+function withBolt<T>(path: string, dbSize: number, use: (db: BoltReader) => T): T {
+  const db = openBolt(path, dbSize);
+  try {
+    return use(db);
+  } catch (e) {
+    if (e instanceof BoltFormatError || e instanceof RangeError) throw new SnapshotFileError(`snapshot file ${path} is corrupt (${e.message})`);
+    throw e;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Verifies the file and writes a raftkv state database made from it to `toPath`, ready to open:
+ * its database part as it is, or converted from etcd's backend. Returns what the user must know
+ * about the conversion, if anything.
+ */
+export function extractSnapshotDb(path: string, toPath: string): string | undefined {
+  const s = scan(path);
+  if (s.format === 'etcd') return importNotice(withBolt(path, s.dbSize, (db) => importEtcdBackend(db, toPath)));
   scan(path, toPath);
   forceRollbackJournal(toPath);
+  return undefined;
 }
 
-/** Checks the trailing SHA-256 (and the SQLite header); returns the database size. */
+/** Checks the trailing SHA-256 (and the database header); returns the database size. */
 export function verifySnapshotFile(path: string): number {
   return scan(path).dbSize;
 }
 
-/** Verifies the file, then reads revision and key count from a read-only copy of its database. */
+/**
+ * Verifies the file and reads its status: for an etcd file exactly as etcdctl does; for a
+ * raftkv file, revision and key count from a read-only copy of its database.
+ */
 export function readSnapshotStatus(path: string): SnapshotStatus {
+  const first = scan(path);
+  if (first.format === 'etcd') return withBolt(path, first.dbSize, backendStatus);
   const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-snap-'));
   try {
     const dbPath = join(dir, 'snapshot.db');

@@ -20,9 +20,10 @@ import { AttributePublisher } from '../server/publisher.js';
 import { QuotaGuard } from '../server/quota.js';
 import { ReadBarrier, type ReadGate } from '../server/read-barrier.js';
 import { copyStateDb } from '../server/state-copy.js';
-import { StateMachine } from '../server/state-machine.js';
+import { emptyStateSize, StateMachine } from '../server/state-machine.js';
 import { AppliedIndexWaiters } from '../server/waiters.js';
 import { Writes } from '../server/writes.js';
+import { hasCert } from '../tls/settings.js';
 import { WatchHub } from '../watch/index.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
@@ -93,6 +94,7 @@ export class Daemon {
         electionMs: config.electionTimeoutMs,
         catchUpEntries: CATCH_UP_ENTRIES,
         listenPeerUrls: config.listenPeerUrls,
+        peerTls: config.peerTls,
         applied: sm.appliedIndex(),
         appliedTerm: sm.appliedTerm(),
         members: sm.members.list(),
@@ -112,7 +114,7 @@ export class Daemon {
       ids,
       maxRequestBytes: config.maxRequestBytes,
       timeoutMs: REQUEST_TIMEOUT_MS,
-      noSpace: () => sm.alarms.has('NOSPACE'),
+      admits: (req) => quota.admits(req),
     };
     const proposer = parts.proposer?.(proposerOptions) ?? new Proposer(proposerOptions);
     this.proposer = proposer;
@@ -125,6 +127,7 @@ export class Daemon {
       memberId,
       quota: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
       size: () => sm.size(),
+      emptySize: emptyStateSize(),
       alarms: sm.alarms,
       raise: (req) => writes.alarm(req),
       logger,
@@ -141,7 +144,6 @@ export class Daemon {
     const membership = new MembershipView(sm.members, memberId, joined?.membership.members);
     const admin = new MemberAdmin({
       memberId,
-      clusterToken: config.initialClusterToken,
       members: sm.members,
       consensus,
       proposer,
@@ -171,6 +173,7 @@ export class Daemon {
     this.client = new ClientServer(
       {
         listenUrls: config.listenClientUrls,
+        tls: hasCert(config.clientTls) ? config.clientTls : undefined,
         maxRequestBytes: config.maxRequestBytes,
         kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
         watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
@@ -184,6 +187,7 @@ export class Daemon {
           forwarder: this.forwarder,
           auth: sm.auth,
           electionTimeoutMs: config.electionTimeoutMs,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
         },
         cluster: { header, membership, admin },
         maintenance: {

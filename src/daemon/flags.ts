@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig, type ServerConfig } from '../server/config.js';
+import { isKnownCipherSuite } from '../tls/cipher-suites.js';
+import type { TlsSettings } from '../tls/settings.js';
 
 // The daemon's command line: etcd's flag names and defaults. Every flag can also come from the
 // environment as ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER), which is what `member add` prints.
@@ -17,6 +19,20 @@ export function intArg(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`invalid value "${value}": not a non-negative integer`);
   return n;
+}
+
+/** Go's boolean flags: `--flag`, `--flag=true`, `--flag=false` (and the same strings in ETCD_*). */
+export function boolArg(value: string): boolean {
+  const v = value.toLowerCase();
+  if (v === 'true' || v === '1' || v === 't') return true;
+  if (v === 'false' || v === '0' || v === 'f') return false;
+  throw new InvalidArgumentError(`invalid boolean value "${value}"`);
+}
+
+function cipherSuites(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const n of names) if (!isKnownCipherSuite(n)) throw new InvalidArgumentError(`unexpected TLS cipher suite "${n}"`);
+  return names;
 }
 
 function urlList(value: string): string[] {
@@ -68,6 +84,18 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--heartbeat-interval <ms>', 'heartbeat interval in milliseconds', 'heartbeat-interval').argParser(intArg).default(d.heartbeatIntervalMs))
     .addOption(opt('--election-timeout <ms>', 'election timeout in milliseconds', 'election-timeout').argParser(intArg).default(d.electionTimeoutMs))
     .addOption(opt('--max-txn-ops <n>', 'maximum operations in one transaction', 'max-txn-ops').argParser(intArg).default(d.maxTxnOps))
+    .addOption(opt('--cert-file <path>', 'path to the client server TLS cert file', 'cert-file').default(''))
+    .addOption(opt('--key-file <path>', 'path to the client server TLS key file', 'key-file').default(''))
+    .addOption(opt('--client-cert-auth [bool]', 'enable client cert authentication', 'client-cert-auth').argParser(boolArg).preset('true').default(false))
+    .addOption(opt('--trusted-ca-file <path>', 'path to the client server TLS trusted CA cert file', 'trusted-ca-file').default(''))
+    .addOption(opt('--auto-tls [bool]', 'client TLS using generated certificates', 'auto-tls').argParser(boolArg).preset('true').default(false))
+    .addOption(opt('--peer-cert-file <path>', 'path to the peer server TLS cert file', 'peer-cert-file').default(''))
+    .addOption(opt('--peer-key-file <path>', 'path to the peer server TLS key file', 'peer-key-file').default(''))
+    .addOption(opt('--peer-client-cert-auth [bool]', 'enable peer client cert authentication', 'peer-client-cert-auth').argParser(boolArg).preset('true').default(false))
+    .addOption(opt('--peer-trusted-ca-file <path>', 'path to the peer server TLS trusted CA file', 'peer-trusted-ca-file').default(''))
+    .addOption(opt('--peer-cert-allowed-cn <cn>', 'required CN for client certs connecting to the peer endpoint', 'peer-cert-allowed-cn').default(''))
+    .addOption(opt('--peer-auto-tls [bool]', 'peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided', 'peer-auto-tls').argParser(boolArg).preset('true').default(false))
+    .addOption(opt('--cipher-suites <names>', 'comma-separated list of supported TLS cipher suites between client/server and peers (empty = the defaults)', 'cipher-suites').argParser(cipherSuites).default([]))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
     .allowExcessArguments(false);
 }
@@ -88,7 +116,42 @@ export interface RawFlags {
   heartbeatInterval: number;
   electionTimeout: number;
   maxTxnOps: number;
+  certFile: string;
+  keyFile: string;
+  clientCertAuth: boolean;
+  trustedCaFile: string;
+  autoTls: boolean;
+  peerCertFile: string;
+  peerKeyFile: string;
+  peerClientCertAuth: boolean;
+  peerTrustedCaFile: string;
+  peerCertAllowedCn: string;
+  peerAutoTls: boolean;
+  cipherSuites: string[];
   logLevel: string;
+}
+
+function tlsOf(raw: RawFlags): { clientTls: TlsSettings; peerTls: TlsSettings } {
+  return {
+    clientTls: {
+      certFile: raw.certFile,
+      keyFile: raw.keyFile,
+      trustedCaFile: raw.trustedCaFile,
+      clientCertAuth: raw.clientCertAuth,
+      autoTls: raw.autoTls,
+      cipherSuites: raw.cipherSuites,
+      allowedCn: '',
+    },
+    peerTls: {
+      certFile: raw.peerCertFile,
+      keyFile: raw.peerKeyFile,
+      trustedCaFile: raw.peerTrustedCaFile,
+      clientCertAuth: raw.peerClientCertAuth,
+      autoTls: raw.peerAutoTls,
+      cipherSuites: raw.cipherSuites,
+      allowedCn: raw.peerCertAllowedCn,
+    },
+  };
 }
 
 export function toOptions(raw: RawFlags): DaemonOptions {
@@ -113,6 +176,7 @@ export function toOptions(raw: RawFlags): DaemonOptions {
       heartbeatIntervalMs: raw.heartbeatInterval,
       electionTimeoutMs: raw.electionTimeout,
       maxTxnOps: raw.maxTxnOps,
+      ...tlsOf(raw),
     },
   };
 }

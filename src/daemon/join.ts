@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from '../server/config.js';
-import { fetchMembership, type ClusterMembership } from '../transport/index.js';
+import { PeerCredentials, fetchMembership, type ClusterMembership } from '../transport/index.js';
 
 export interface JoinInfo {
   memberId: bigint;
@@ -21,7 +21,7 @@ export function isInitialized(config: ServerConfig): boolean {
 export async function discoverJoin(config: ServerConfig): Promise<JoinInfo> {
   const own = [...config.initialAdvertisePeerUrls].sort().join(',');
   const others = config.initialCluster.filter((m) => m.name !== config.name).map((m) => m.peerUrl);
-  const membership = await fetchMembership(others);
+  const membership = await fetchMembership(others, undefined, new PeerCredentials(config.peerTls));
   const self = membership.members.find((m) => [...m.peerUrls].sort().join(',') === own);
   if (self === undefined) {
     throw new Error(`this member (peer URLs ${own}) is not in the cluster's member list; add it first with "member add"`);

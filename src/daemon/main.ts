@@ -1,12 +1,32 @@
+import { join } from 'node:path';
+import type { ServerConfig } from '../server/config.js';
+import { withAutoTls } from '../tls/auto-tls.js';
 import { Daemon, type MemberParts } from './daemon.js';
 import type { DaemonOptions } from './flags.js';
 import { discoverJoin, isInitialized, type JoinInfo } from './join.js';
+import { tlsProblem } from './tls-check.js';
+
+/** The config with --auto-tls / --peer-auto-tls certificates made (as etcd does, under fixtures/). */
+async function withAutoCerts(c: ServerConfig): Promise<ServerConfig> {
+  const fixtures = join(c.dataDir, 'fixtures');
+  return {
+    ...c,
+    clientTls: await withAutoTls(c.clientTls, join(fixtures, 'client'), c.listenClientUrls),
+    peerTls: await withAutoTls(c.peerTls, join(fixtures, 'peer'), c.listenPeerUrls),
+  };
+}
 
 /**
  * Runs one member until a signal stops it: joins an existing cluster first when asked to, then
  * serves. bin/raftkv.ts calls it with the product's parts.
  */
-export async function runMember(opts: DaemonOptions, parts: MemberParts = {}): Promise<void> {
+export async function runMember(given: DaemonOptions, parts: MemberParts = {}): Promise<void> {
+  const opts: DaemonOptions = { ...given, config: await withAutoCerts(given.config) };
+  const problem = tlsProblem(opts.config);
+  if (problem !== undefined) {
+    process.stderr.write(`raftkv: ${problem}\n`);
+    process.exit(1);
+  }
   let joined: JoinInfo | undefined;
   if (opts.config.initialClusterState === 'existing' && !isInitialized(opts.config)) {
     try {

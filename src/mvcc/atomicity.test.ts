@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { MvccStore } from './store.js';
 import { join } from 'node:path';
-import { b, delReq, FakeLeases, get, memStore, op, openDb, put, putReq, rangeReq, tempDir, txnReq, unwrap } from './testkit.js';
+import { b, delReq, FakeLeases, get, memStore, op, openDb, put, putReq, rangeReq, tempDir, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 describe('atomicity inside an outer transaction', () => {
   it('a failing write rolls back only itself; the batch goes on', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import type { MvccStore } from './store.js';
-import { b, delReq, get, keysOf, memStore, put, rangeReq, unwrap } from './testkit.js';
+import { b, delReq, get, keysOf, memStore, put, rangeReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 /** (rev, sub, key, tombstone) of every version still on disk, in (rev, sub) order. */
 function diskRows(db: Database.Database): Array<[number, number, string, number]> {

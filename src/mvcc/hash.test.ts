@@ -1,7 +1,7 @@
 // hash() and hashKV(): deterministic, sensitive to history, bounded by revision.
 import { describe, expect, it } from 'vitest';
 import type { MvccStore } from './store.js';
-import { delReq, FakeLeases, memStore, op, put, putReq, txnReq, unwrap } from './testkit.js';
+import { delReq, FakeLeases, memStore, op, put, putReq, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 /** The same sequence of requests on any store. */
 function feed(store: MvccStore): void {

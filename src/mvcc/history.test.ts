@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MvccStore } from './store.js';
 import type { HistoryRequest, MvccEvent } from './types.js';
-import { b, delReq, memStore, op, put, putReq, txnReq, unwrap } from './testkit.js';
+import { b, delReq, memStore, op, put, putReq, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 function q(o: Partial<HistoryRequest> = {}): HistoryRequest {
   return { fromRevision: 1, toRevision: 1000, key: Buffer.from([0]), rangeEnd: Buffer.from([0]), limit: 0, ...o };

@@ -1,6 +1,6 @@
 // Keys attached to leases: leaseKeys and revokeLease.
 import { describe, expect, it } from 'vitest';
-import { b, delReq, FakeLeases, get, memStore, put, unwrap } from './testkit.js';
+import { b, delReq, FakeLeases, get, memStore, put, unwrap } from '../../test/support/mvcc-kit.js';
 
 const MIN_I64 = -(2n ** 63n);
 const MAX_I64 = 2n ** 63n - 1n;

@@ -1,7 +1,7 @@
 // Every RangeRequest option, checked against etcd 3.4's Range semantics.
 import { describe, expect, it } from 'vitest';
 import type { MvccStore } from './store.js';
-import { b, delReq, FROM_KEY, keysOf, memStore, put, rangeReq, unwrap } from './testkit.js';
+import { b, delReq, FROM_KEY, keysOf, memStore, put, rangeReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 /** a..e with distinct orders by version, create, mod and value. */
 function seeded(): MvccStore {

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MvccStore } from './store.js';
-import { b, delReq, FakeLeases, get, keysOf, openDb, put, rangeReq, tempDir, unwrap } from './testkit.js';
+import { b, delReq, FakeLeases, get, keysOf, openDb, put, rangeReq, tempDir, unwrap } from '../../test/support/mvcc-kit.js';
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {

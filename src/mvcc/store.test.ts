@@ -1,6 +1,6 @@
 // Revisions, versions, generations, tombstones, put and delete.
 import { describe, expect, it } from 'vitest';
-import { b, delReq, FakeLeases, get, keysOf, memStore, put, putReq, rangeReq, unwrap } from './testkit.js';
+import { b, delReq, FakeLeases, get, keysOf, memStore, put, putReq, rangeReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 describe('revisions', () => {
   it('a fresh store is at revision 1 with compact revision 0 and no keys', () => {

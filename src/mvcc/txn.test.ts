@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MvccStore } from './store.js';
 import type { Compare, ResponseOp, TxnResult } from './types.js';
-import { b, cmp, delReq, FakeLeases, get, memStore, op, put, putReq, rangeReq, txnReq, unwrap } from './testkit.js';
+import { b, cmp, delReq, FakeLeases, get, memStore, op, put, putReq, rangeReq, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
 
 function succeeds(store: MvccStore, ...compare: Compare[]): boolean {
   return unwrap(store.txn(txnReq(compare, []))).result.succeeded;
@@ -53,7 +53,8 @@ describe('txn revisions', () => {
     put(store, 'a', '1');
     const out = unwrap(store.txn(txnReq([], [op.del(delReq('nope'))])));
     expect(out.revision).toBe(2);
-    expect(out.result.responses).toEqual([{ type: 'delete', deleteRange: { deleted: 0, prevKvs: [] } }]);
+    // Its own header revision is the one before the txn, as etcd reports it.
+    expect(out.result.responses).toEqual([{ type: 'delete', deleteRange: { deleted: 0, prevKvs: [] }, revision: 2 }]);
   });
 });
 
@@ -163,13 +164,21 @@ describe('ops and responses', () => {
       ),
     );
     const [p, r1, d, r2] = out.result.responses;
-    expect(p).toEqual({ type: 'put', put: { prevKv: { key: b('a'), value: b('old'), createRevision: 2, modRevision: 2, version: 1, lease: 0n } } });
+    expect(p).toEqual({ type: 'put', put: { prevKv: { key: b('a'), value: b('old'), createRevision: 2, modRevision: 2, version: 1, lease: 0n } }, revision: 3 });
     expect(rangeOf(r1).kvs.map((kv) => [kv.value.toString(), kv.version, kv.modRevision])).toEqual([['new', 2, 3]]);
     // A range after a write reports the txn's revision as its header revision.
     expect(rangeOf(r1).revision).toBe(3);
-    expect(d).toEqual({ type: 'delete', deleteRange: { deleted: 1, prevKvs: [rangeOf(r1).kvs[0]] } });
+    expect(d).toEqual({ type: 'delete', deleteRange: { deleted: 1, prevKvs: [rangeOf(r1).kvs[0]] }, revision: 3 });
     expect(rangeOf(r2).kvs).toEqual([]);
     expect(out.result.responses).toHaveLength(4);
+  });
+
+  it('a range before the txn writes reports the revision before the txn (etcd 3.4)', () => {
+    const { store } = memStore();
+    put(store, 'a', '1');
+    const out = unwrap(store.txn(txnReq([], [op.range(rangeReq('a')), op.put(putReq('b', '2')), op.range(rangeReq('a'))])));
+    const [r1, , r2] = out.result.responses;
+    expect([rangeOf(r1).revision, rangeOf(r2).revision, out.revision]).toEqual([2, 3, 3]);
   });
 
   it('ranges inside a txn see the txn’s own earlier writes, and older revisions as they were', () => {
@@ -230,7 +239,7 @@ describe('ops and responses', () => {
     expect(txnOf(n2).succeeded).toBe(false);
     const deep = txnOf(txnOf(n2).responses[0]);
     expect(deep.succeeded).toBe(true);
-    expect(deep.responses).toEqual([{ type: 'put', put: {} }]);
+    expect(deep.responses).toEqual([{ type: 'put', put: {}, revision: 3 }]);
   });
 });
 

@@ -77,12 +77,14 @@ export function applyTxn(w: WriteTxn, plan: TxnPlan): Result<TxnResult> {
       case 'put': {
         const r = applyPut(w, op.put);
         if (!r.ok) return r;
-        responses.push({ type: 'put', put: r.value });
+        responses.push({ type: 'put', put: r.value, revision: w.revision() });
         break;
       }
-      case 'delete':
-        responses.push({ type: 'delete', deleteRange: applyDeleteRange(w, op.deleteRange) });
+      case 'delete': {
+        const deleteRange = applyDeleteRange(w, op.deleteRange);
+        responses.push({ type: 'delete', deleteRange, revision: w.revision() });
         break;
+      }
       case 'txn': {
         const nested = plan.nested.get(i);
         if (!nested) throw new Error('mvcc: nested txn without a plan');

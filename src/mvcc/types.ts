@@ -99,10 +99,15 @@ export type RequestOp =
   | { type: 'delete'; deleteRange: DeleteRangeRequest }
   | { type: 'txn'; txn: TxnRequest };
 
+/**
+ * One op's result inside a txn. `revision` is the header revision etcd 3.4 gives that op: the
+ * revision before the txn until the txn has written something, the new one after (a nested txn's
+ * own header is empty).
+ */
 export type ResponseOp =
   | { type: 'range'; range: RangeResult }
-  | { type: 'put'; put: PutResult }
-  | { type: 'delete'; deleteRange: DeleteRangeResult }
+  | { type: 'put'; put: PutResult; revision: number }
+  | { type: 'delete'; deleteRange: DeleteRangeResult; revision: number }
   | { type: 'txn'; txn: TxnResult };
 
 export interface TxnRequest {

@@ -4,7 +4,7 @@
 // committed term-1 conf-change entry per member, so "the paper's index i" is
 // our index i + (members - 1); the helpers hide that offset.
 import { describe, expect, it } from 'vitest';
-import { bytes, TestCluster } from './test-cluster.js';
+import { bytes, TestCluster } from '../../test/support/raft-cluster.js';
 import type { Entry, NodeId } from './types.js';
 
 const S = (n: number): NodeId => BigInt(n);

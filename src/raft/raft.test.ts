@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStorage } from './memory-storage.js';
 import { RawNode } from './raw-node.js';
-import { bytes, TestCluster } from './test-cluster.js';
+import { bytes, TestCluster } from '../../test/support/raft-cluster.js';
 import type { Entry, Message } from './types.js';
 
 const ids = [1n, 2n, 3n];

@@ -1,7 +1,7 @@
 // Targeted scenarios: snapshots, leadership transfer, pre-vote, check-quorum,
 // learners and removal of the leader.
 import { describe, expect, it } from 'vitest';
-import { bytes, TestCluster } from './test-cluster.js';
+import { bytes, TestCluster } from '../../test/support/raft-cluster.js';
 import type { NodeId } from './types.js';
 
 const S = (n: number): NodeId => BigInt(n);

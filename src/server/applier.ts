@@ -14,6 +14,7 @@ import { applyStateWriter, ensureApplyState, readApplyState, type ApplyPoint } f
 import type { AlarmType, ApplyResult } from './apply-results.js';
 import type { CommittedEntry } from './consensus.js';
 import { fail, ok } from './errors.js';
+import { RequestWindow } from './request-window.js';
 
 export interface AppliedRequest {
   id: bigint;
@@ -38,6 +39,7 @@ const ALARM_NAME: Record<number, AlarmType | undefined> = {
 export class Applier {
   private point: ApplyPoint;
   private readonly saveApplied: (p: ApplyPoint) => void;
+  private readonly recent: RequestWindow;
 
   constructor(
     private readonly db: Database.Database,
@@ -50,6 +52,8 @@ export class Applier {
     ensureApplyState(db);
     this.saveApplied = applyStateWriter(db);
     this.point = readApplyState(db);
+    this.recent = new RequestWindow(db);
+    this.recent.load(this.point.index);
   }
 
   appliedIndex(): number {
@@ -63,6 +67,7 @@ export class Applier {
   /** Re-reads the applied index, e.g. after a snapshot replaced the state. */
   reload(): void {
     this.point = readApplyState(this.db);
+    this.recent.load(this.point.index);
   }
 
   applyBatch(entries: readonly CommittedEntry[]): BatchOutcome {
@@ -82,10 +87,16 @@ export class Applier {
       }
       if (entry.data.length === 0) continue; // a leader's empty entry
       const req = InternalRequest.decode(entry.data);
+      if (req.ID !== 0n) {
+        // A copy proposed again after a leader change: the first copy was applied and answered.
+        if (this.recent.has(req.ID)) continue;
+        this.recent.note(req.ID, entry.index);
+      }
       if (req.member_attributes !== undefined || req.member_update !== undefined) membersChanged = true;
       applied.push({ id: req.ID, result: this.applyOne(req, entry.index, events) });
     }
     if (last.index !== this.point.index) this.saveApplied(last);
+    this.recent.flush(last.index);
     this.store.flush();
     this.point = last;
     return { applied, events, revision: this.store.currentRevision(), membersChanged };
@@ -176,7 +187,8 @@ export class Applier {
       this.members.put({ ...m, peerUrls: u.peerURLs });
       return ok({ revision: store.currentRevision(), value: { type: 'members' } });
     }
-    // An entry this version does not understand changes nothing, on every member alike.
-    return ok({ revision: store.currentRevision(), value: { type: 'compact' } });
+    // A request this version does not know (from a newer version, or corrupt). Members that know
+    // it would apply it and this one would not: rather than diverge, the member stops.
+    throw new Error(`raftkv: log entry ${index} (request ${req.ID.toString(16)}) holds no request this version knows; refusing to apply it`);
   }
 }

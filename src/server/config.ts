@@ -1,4 +1,6 @@
 // The daemon's settings, named after etcd's flags.
+import { noTls, type TlsSettings } from '../tls/settings.js';
+
 export interface ServerConfig {
   name: string;
   dataDir: string;
@@ -17,6 +19,10 @@ export interface ServerConfig {
   heartbeatIntervalMs: number;
   electionTimeoutMs: number;
   maxTxnOps: number;
+  /** --cert-file, --key-file, --trusted-ca-file, --client-cert-auth, --auto-tls, --cipher-suites. */
+  clientTls: TlsSettings;
+  /** The --peer-* TLS flags (and --cipher-suites). */
+  peerTls: TlsSettings;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -38,5 +44,7 @@ export function defaultConfig(name = 'default'): ServerConfig {
     heartbeatIntervalMs: 100,
     electionTimeoutMs: 1000,
     maxTxnOps: 128,
+    clientTls: noTls(),
+    peerTls: noTls(),
   };
 }

@@ -67,6 +67,8 @@ export interface Consensus {
   transferLeader(target: bigint): Promise<ProposeError | undefined>;
   /** Resolves once a leader is known (true), or after `timeoutMs` without one (false). */
   waitForLeader(timeoutMs: number): Promise<boolean>;
+  /** Calls `listener` each time a new leader (or the same one in a new term) becomes known. */
+  onNewLeader(listener: () => void): void;
   /** The index a linearizable read must see applied before it runs. */
   readIndex(): Promise<ReadIndexResult>;
   status(): ConsensusStatus;

@@ -2,6 +2,7 @@ import * as rpc from '../gen/etcdserverpb.js';
 import { EtcdClient, EtcdClientError } from '../client/index.js';
 import type { MemberStore } from '../cluster/member-store.js';
 import { fail, ok, type ServerResult } from './errors.js';
+import type { KeepAliveStream } from './keep-alive-relay.js';
 
 const FORWARD_TIMEOUT_MS = 5000;
 
@@ -13,8 +14,9 @@ export class LeaderForwarder {
 
   constructor(private readonly members: MemberStore) {}
 
-  keepAlive(leader: bigint, id: bigint): Promise<ServerResult<rpc.LeaseKeepAliveResponse>> {
-    return this.forward(leader, (c) => c.leaseKeepAliveOnce(id, { timeoutMs: FORWARD_TIMEOUT_MS }));
+  /** A keep-alive stream to the leader, on the connection every forwarded request shares. */
+  keepAliveStream(leader: bigint): KeepAliveStream | undefined {
+    return this.clientOf(leader)?.bidi(rpc.LeaseService.LeaseKeepAlive);
   }
 
   timeToLive(leader: bigint, id: bigint, keys: boolean): Promise<ServerResult<rpc.LeaseTimeToLiveResponse>> {

@@ -46,8 +46,6 @@ function mayAddVoter(votersAfter: readonly Member[]): boolean {
 
 export interface MemberAdminDeps {
   memberId: bigint;
-  /** Mixed into new member IDs, as etcd does. */
-  clusterToken: string;
   members: Pick<MemberStore, 'list' | 'get' | 'isRemoved'>;
   consensus: Pick<Consensus, 'status' | 'progress'>;
   proposer: Pick<Proposer, 'changeMembership'>;
@@ -63,14 +61,19 @@ export class MemberAdmin {
     const s = this.s;
     if (!validUrls(peerUrls)) return fail({ kind: 'member_bad_urls' });
     const existing = s.members.list();
-    if (existing.some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
-    const id = memberId(peerUrls, s.clusterToken, Date.now());
-    if (existing.some((m) => m.id === id) || s.members.isRemoved(id)) return fail({ kind: 'member_exists' });
-    if (isLearner && existing.filter((m) => m.isLearner).length >= MAX_LEARNERS) return fail({ kind: 'too_many_learners' });
+    // etcd derives an added member's ID from its peer URLs and the second it was added (no
+    // cluster name), and checks in this order (EtcdServer.AddMember, then
+    // RaftCluster.ValidateConfigurationChange).
+    const id = memberId(peerUrls, '', Date.now());
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
     if (!isLearner && !mayAddVoter([...existing.filter((m) => !m.isLearner), member])) {
       return fail({ kind: 'not_enough_started_members' });
     }
+    // The same URLs re-added within the second of an earlier add get a removed member's ID back.
+    if (s.members.isRemoved(id)) return fail({ kind: 'member_not_found' });
+    if (existing.some((m) => m.id === id)) return fail({ kind: 'member_exists' });
+    if (existing.some((m) => m.peerUrls.some((u) => peerUrls.includes(u)))) return fail({ kind: 'peer_url_exists' });
+    if (isLearner && existing.filter((m) => m.isLearner).length >= MAX_LEARNERS) return fail({ kind: 'too_many_learners' });
     const r = await this.propose(isLearner ? 'addLearner' : 'addNode', member);
     if (!r.ok) return r;
     return ok({ member, members: s.members.list() });

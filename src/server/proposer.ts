@@ -11,6 +11,7 @@ export interface ProposalSink {
   propose(data: Uint8Array): Promise<ProposeError | undefined>;
   proposeConfChange(cc: ConfChange): Promise<ProposeError | undefined>;
   waitForLeader(timeoutMs: number): Promise<boolean>;
+  onNewLeader(listener: () => void): void;
 }
 
 export interface ProposerOptions {
@@ -18,8 +19,8 @@ export interface ProposerOptions {
   ids: IdGenerator;
   maxRequestBytes: number;
   timeoutMs: number;
-  /** True while the NOSPACE alarm makes the store read-only. */
-  noSpace: () => boolean;
+  /** Whether the space quota admits a write that grows the store (quota.ts). */
+  admits: (req: InternalRequestInit) => boolean;
 }
 
 /** Pause before re-proposing a request the leader could not take. */
@@ -27,19 +28,28 @@ const RETRY_DELAY_MS = 50;
 
 // Turns a request into a log entry, proposes it and waits until this member has applied it, with
 // etcd's request timeout. The applier settles the waiters by request ID.
+//
+// A proposal may die with the leader that held it. So when a new leader becomes known, every
+// write still waiting is proposed again under the same request ID, and the client waits about
+// one election instead of the whole timeout. Both copies may commit; the applier applies an ID
+// once (request-window.ts), and the first copy's result answers the waiter.
 export class Proposer {
   protected readonly waiters = new Waiters<ApplyResult>();
+  /** Proposed, not yet applied: request ID -> entry bytes. */
+  private readonly inFlight = new Map<bigint, Uint8Array>();
   private stopped = false;
 
-  constructor(private readonly o: ProposerOptions) {}
+  constructor(private readonly o: ProposerOptions) {
+    o.sink.onNewLeader(() => this.proposeAgain());
+  }
 
   propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
     if (this.stopped) return Promise.resolve(fail({ kind: 'stopped' }));
-    if (guardedByQuota && this.o.noSpace()) return Promise.resolve(fail({ kind: 'no_space' }));
+    if (guardedByQuota && !this.o.admits(req)) return Promise.resolve(fail({ kind: 'no_space' }));
     const id = this.o.ids.next();
     const data = InternalRequest.encode({ ...req, ID: id }).finish();
     if (data.length > this.o.maxRequestBytes) return Promise.resolve(fail({ kind: 'request_too_large' }));
-    return this.submit(id, () => this.o.sink.propose(data));
+    return this.submit(id, () => this.o.sink.propose(data), data);
   }
 
   /** A membership change; `build` gets the request ID to carry in the change's context. */
@@ -60,7 +70,7 @@ export class Proposer {
     this.waiters.triggerAll(fail({ kind: 'stopped' }));
   }
 
-  private async submit(id: bigint, send: () => Promise<ProposeError | undefined>): Promise<ApplyResult> {
+  private async submit(id: bigint, send: () => Promise<ProposeError | undefined>, entry?: Uint8Array): Promise<ApplyResult> {
     const deadline = Date.now() + this.o.timeoutMs;
     const done = this.waiters.register(id);
     let err = await send();
@@ -75,7 +85,19 @@ export class Proposer {
       this.waiters.cancel(id);
       return fail(fromProposeError(err));
     }
-    return this.awaitApplied(id, done, deadline);
+    if (entry === undefined) return this.awaitApplied(id, done, deadline);
+    this.inFlight.set(id, entry);
+    try {
+      return await this.awaitApplied(id, done, deadline);
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  /** Best effort: a copy that fails to go out leaves the first one and the deadline in charge. */
+  private proposeAgain(): void {
+    if (this.stopped) return;
+    for (const entry of this.inFlight.values()) void this.o.sink.propose(entry);
   }
 
   /** Waits for the applier's result of a proposed request, until the deadline. */

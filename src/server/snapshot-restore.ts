@@ -1,9 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { BoltReader } from '../bbolt/reader.js';
+import { importEtcdBackend, importNotice } from '../etcd-backend/import.js';
 import { DurableLog } from '../storage/durable-log.js';
 import { bootstrapNewCluster, type Identity } from './bootstrap.js';
-import { defaultConfig } from './config.js';
+import { defaultConfig, type ServerConfig } from './config.js';
 
 export interface RestoreOptions {
   /** A verified state database taken from a snapshot file. */
@@ -15,12 +17,23 @@ export interface RestoreOptions {
   initialClusterToken: string;
 }
 
-export type RestoreError = { kind: 'data_dir_exists'; dataDir: string } | { kind: 'bad_config'; message: string };
+export type RestoreError =
+  | { kind: 'data_dir_exists'; dataDir: string }
+  | { kind: 'bad_config'; message: string }
+  | { kind: 'import_failed'; path: string; message: string };
+
+export function describeRestoreError(e: RestoreError): string {
+  if (e.kind === 'data_dir_exists') return `data-dir "${e.dataDir}" exists`;
+  if (e.kind === 'import_failed') return `cannot import etcd's ${e.path}: ${e.message}`;
+  return e.message;
+}
+
+type Restored = { ok: true; identity: Identity } | { ok: false; error: RestoreError };
 
 // A restored member keeps every key, revision and lease of the snapshot and forgets everything
 // about the cluster it came from: membership, alarms and the applied index are reset, and a fresh
 // Raft log bootstraps the new cluster, so the new members and cluster get new IDs, as in etcd.
-export function restoreDataDir(opts: RestoreOptions): { ok: true; identity: Identity } | { ok: false; error: RestoreError } {
+export function restoreDataDir(opts: RestoreOptions): Restored {
   if (existsSync(opts.dataDir) && readdirSync(opts.dataDir).length > 0) {
     return { ok: false, error: { kind: 'data_dir_exists', dataDir: opts.dataDir } };
   }
@@ -28,6 +41,52 @@ export function restoreDataDir(opts: RestoreOptions): { ok: true; identity: Iden
   mkdirSync(memberDir, { recursive: true, mode: 0o700 });
   const statePath = join(memberDir, 'state.db');
   copyFileSync(opts.dbPath, statePath);
+  forgetCluster(statePath);
+  const config = {
+    ...defaultConfig(opts.name),
+    dataDir: opts.dataDir,
+    initialCluster: opts.initialCluster,
+    initialAdvertisePeerUrls: opts.initialAdvertisePeerUrls,
+    initialClusterToken: opts.initialClusterToken,
+  };
+  return bootstrapLog(memberDir, config);
+}
+
+/**
+ * A data dir made by `etcdctl snapshot restore` (etcd's backend in member/snap/db, etcd's WAL in
+ * member/wal) and not yet used by raftkv: imports the backend into a new state database and
+ * bootstraps the cluster the flags describe, as `raftkvctl snapshot restore` would have. etcd's
+ * files are left in place. `adopted` is false when the data dir is not such a dir.
+ */
+export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boolean; notice?: string } | { ok: false; error: RestoreError } {
+  const memberDir = join(config.dataDir, 'member');
+  const etcdDb = join(memberDir, 'snap', 'db');
+  const statePath = join(memberDir, 'state.db');
+  if (!existsSync(etcdDb) || existsSync(statePath) || existsSync(join(memberDir, 'raft.db'))) return { ok: true, adopted: false };
+  const part = `${statePath}.import`;
+  rmSync(part, { force: true });
+  let notice: string | undefined;
+  try {
+    const bolt = BoltReader.open(etcdDb);
+    try {
+      notice = importNotice(importEtcdBackend(bolt, part));
+    } finally {
+      bolt.close();
+    }
+    rmSync(`${part}-wal`, { force: true });
+    rmSync(`${part}-shm`, { force: true });
+    renameSync(part, statePath);
+  } catch (e) {
+    rmSync(part, { force: true });
+    return { ok: false, error: { kind: 'import_failed', path: etcdDb, message: e instanceof Error ? e.message : String(e) } };
+  }
+  forgetCluster(statePath);
+  const r = bootstrapLog(memberDir, config);
+  if (!r.ok) return r;
+  return notice === undefined ? { ok: true, adopted: true } : { ok: true, adopted: true, notice };
+}
+
+function forgetCluster(statePath: string): void {
   const db = new Database(statePath);
   try {
     db.pragma('journal_mode = WAL');
@@ -42,13 +101,9 @@ export function restoreDataDir(opts: RestoreOptions): { ok: true; identity: Iden
   } finally {
     db.close();
   }
-  const config = {
-    ...defaultConfig(opts.name),
-    dataDir: opts.dataDir,
-    initialCluster: opts.initialCluster,
-    initialAdvertisePeerUrls: opts.initialAdvertisePeerUrls,
-    initialClusterToken: opts.initialClusterToken,
-  };
+}
+
+function bootstrapLog(memberDir: string, config: ServerConfig): Restored {
   const log = new DurableLog(join(memberDir, 'raft.db'));
   try {
     return { ok: true, identity: bootstrapNewCluster(config, log) };

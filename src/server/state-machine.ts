@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { AuthStore } from '../auth/auth-store.js';
 import { MemberStore } from '../cluster/member-store.js';
@@ -6,6 +6,7 @@ import { Lessor } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
 import { Alarms } from './alarms.js';
 import { Applier, type BatchOutcome } from './applier.js';
+import { ensureApplyState } from './apply-state.js';
 import { Checkpointer } from './checkpointer.js';
 import type { CommittedEntry, SnapshotFile } from './consensus.js';
 import { dbSize, dbSizeInUse, installSnapshot, openStateDb } from './state-db.js';
@@ -18,6 +19,25 @@ export interface StateMachineOptions {
   /** Whether applied events must carry each key's previous version (a watcher asked for it). */
   wantPrevKv?: () => boolean;
   logger: Logger;
+}
+
+/** The stores over a state database; each creates the tables it keeps. */
+function openStores(db: Database.Database, opts: Pick<StateMachineOptions, 'wantPrevKv'>) {
+  const lessor = new Lessor(db);
+  const store = new MvccStore(db, lessor, { wantPrevKv: opts.wantPrevKv });
+  return { lessor, store, alarms: new Alarms(db), members: new MemberStore(db), auth: new AuthStore(db) };
+}
+
+/** The size of a state database that holds nothing: its tables' first pages (64 KiB today). */
+export function emptyStateSize(): number {
+  const db = new Database(':memory:');
+  try {
+    openStores(db, {});
+    ensureApplyState(db);
+    return dbSize(db);
+  } finally {
+    db.close();
+  }
 }
 
 // The replicated state machine of one member: the state database and the stores over it (keys,
@@ -43,11 +63,7 @@ export class StateMachine {
     opts: StateMachineOptions,
   ) {
     this.db = openStateDb(path);
-    this.lessor = new Lessor(this.db);
-    this.store = new MvccStore(this.db, this.lessor, { wantPrevKv: opts.wantPrevKv });
-    this.alarms = new Alarms(this.db);
-    this.members = new MemberStore(this.db);
-    this.auth = new AuthStore(this.db);
+    ({ lessor: this.lessor, store: this.store, alarms: this.alarms, members: this.members, auth: this.auth } = openStores(this.db, opts));
     this.applier = new Applier(this.db, this.store, this.lessor, this.alarms, this.members, this.auth);
     this.batch = new WriteBatch(this.db);
     this.checkpointer = new Checkpointer(path, opts.logger);

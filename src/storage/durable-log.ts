@@ -17,6 +17,16 @@ interface EntryRow {
 
 const TYPE_CODE: Record<EntryType, number> = { normal: 0, confChange: 1 };
 
+/**
+ * A stored type code this version does not know. Applying such an entry as anything would let
+ * members diverge, so reading it stops the member.
+ */
+function typeOf(row: EntryRow): EntryType {
+  if (row.type === TYPE_CODE.normal) return 'normal';
+  if (row.type === TYPE_CODE.confChange) return 'confChange';
+  throw new Error(`raftkv: log entry ${row.idx} has unknown type ${row.type}; refusing to apply it`);
+}
+
 export class DurableLog {
   private readonly db: Database.Database;
   private readonly insertEntry: Database.Statement<[number, number, number, Buffer]>;
@@ -84,7 +94,7 @@ export class DurableLog {
     return this.selectRange.all(lo, hi).map((r) => ({
       index: r.idx,
       term: r.term,
-      type: r.type === TYPE_CODE.confChange ? 'confChange' : 'normal',
+      type: typeOf(r),
       data: r.data,
     }));
   }

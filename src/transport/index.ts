@@ -5,4 +5,5 @@ export type { TransportStats } from './stats.js';
 export type { BackoffOptions } from './backoff.js';
 export { CLUSTER_MISMATCH } from './peer-identity.js';
 export { fetchMembership } from './members-client.js';
+export { PeerCredentials } from './peer-credentials.js';
 export type { ClusterMembership } from './handler.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterMembership } from './handler.js';
 import { fetchMembership } from './members-client.js';
 import { PeerTransport } from './peer-transport.js';
-import { CLUSTER, Recorder, deadUrl, silent, NO_SNAPSHOT_FILES } from './test-kit.js';
+import { CLUSTER, Recorder, deadUrl, silent, NO_SNAPSHOT_FILES } from '../../test/support/transport-kit.js';
 
 const JOINER_URL = 'http://127.0.0.1:1';
 const REMOVED_ID = 0x1111n;

@@ -1,11 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import * as pb from '../gen/raftkvpeer.js';
 import type { ClusterMembership } from './handler.js';
+import { PeerCredentials } from './peer-credentials.js';
 import { peerAddress } from './peer-url.js';
 
 /** Asks one member at `url` for the cluster's ID and members. */
-function askOne(url: string, timeoutMs: number): Promise<ClusterMembership> {
-  const client = new grpc.Client(peerAddress(url), grpc.credentials.createInsecure());
+function askOne(url: string, credentials: PeerCredentials, timeoutMs: number): Promise<ClusterMembership> {
+  const client = new grpc.Client(peerAddress(url), credentials.forUrl(url));
   return new Promise<ClusterMembership>((resolve, reject) => {
     const m = pb.PeerService.Members;
     client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, {}, { deadline: Date.now() + timeoutMs }, (err, res) => {
@@ -28,8 +29,12 @@ function askOne(url: string, timeoutMs: number): Promise<ClusterMembership> {
  * at once: the first to answer may have restarted behind and still list a removed member at
  * the joiner's peer URL, whose ID the joiner would then take and be refused with.
  */
-export async function fetchMembership(urls: readonly string[], timeoutMs = 2000): Promise<ClusterMembership> {
-  const answers = await Promise.allSettled(urls.map((url) => askOne(url, timeoutMs)));
+export async function fetchMembership(
+  urls: readonly string[],
+  timeoutMs = 2000,
+  credentials: PeerCredentials = new PeerCredentials(),
+): Promise<ClusterMembership> {
+  const answers = await Promise.allSettled(urls.map((url) => askOne(url, credentials, timeoutMs)));
   let best: ClusterMembership | undefined;
   const errors: string[] = [];
   answers.forEach((a, i) => {

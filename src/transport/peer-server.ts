@@ -1,7 +1,10 @@
 // The receiving side of the peer port: Peer.Stream batches go to the handler in arrival order;
 // Peer.Snapshot is written to a file as it arrives and acknowledged after the handler has applied it.
 import * as grpc from '@grpc/grpc-js';
+import net from 'node:net';
 import type { Logger } from 'pino';
+import { hasCert, type TlsSettings } from '../tls/settings.js';
+import { TlsTerminator } from '../tls/terminator.js';
 import * as pb from '../gen/raftkvpeer.js';
 import type { Message, NodeId } from '../raft/types.js';
 import { messageFromPb } from './codec.js';
@@ -14,6 +17,8 @@ import type { TransportStats } from './stats.js';
 
 export interface PeerServerOptions {
   self: PeerIdentity;
+  /** For https:// listen URLs. */
+  tls?: TlsSettings;
   logger: Logger;
   stats: TransportStats;
   handler: Pick<TransportHandler, 'onMessages' | 'onSnapshot' | 'membership'>;
@@ -27,6 +32,10 @@ type CallerCheck = { ok: true; caller: string; id: NodeId } | { ok: false; error
 export class PeerServer {
   private readonly server = new grpc.Server(SERVER_OPTIONS);
   private readonly log: Logger;
+  /** https:// URLs: our own listeners, whose decrypted connections go to the gRPC server. */
+  private readonly tlsListeners: net.Server[] = [];
+  private injector: grpc.ConnectionInjector | undefined;
+  private terminator: TlsTerminator | undefined;
 
   constructor(private readonly opts: PeerServerOptions) {
     this.log = opts.logger;
@@ -53,11 +62,7 @@ export class PeerServer {
   async listen(urls: readonly string[]): Promise<string[]> {
     const bound: string[] = [];
     for (const url of urls) {
-      const port = await new Promise<number>((resolve, reject) => {
-        this.server.bindAsync(peerAddress(url), grpc.ServerCredentials.createInsecure(), (err, p) =>
-          err ? reject(err) : resolve(p),
-        );
-      });
+      const port = new URL(url).protocol === 'https:' ? await this.listenTls(url) : await this.bind(url);
       const u = new URL(url);
       u.port = String(port);
       bound.push(u.origin);
@@ -66,8 +71,43 @@ export class PeerServer {
     return bound;
   }
 
+  private bind(url: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(peerAddress(url), grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    });
+  }
+
+  /**
+   * TLS is terminated by us rather than by grpc-js's createSsl credentials, which read the
+   * certificate once: a renewed certificate or CA then serves the next connection, and
+   * --peer-cert-allowed-cn is checked right after the handshake.
+   */
+  private listenTls(url: string): Promise<number> {
+    const tls = this.opts.tls;
+    if (tls === undefined || !hasCert(tls)) {
+      return Promise.reject(new Error(`TLS key/cert (--peer-cert-file, --peer-key-file) must be provided for peer url ${url} with HTTPS scheme`));
+    }
+    const injector = (this.injector ??= this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
+    const terminator = (this.terminator ??= new TlsTerminator(tls, this.log, (socket) => injector.injectConnection(socket)));
+    const u = new URL(url);
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    const listener = net.createServer({ noDelay: true }, (socket) => terminator.accept(socket));
+    return new Promise<number>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen({ host, port: Number(u.port) }, () => {
+        listener.off('error', reject);
+        listener.on('error', (err) => this.log.error({ err }, 'peer listener error'));
+        this.tlsListeners.push(listener);
+        const addr = listener.address();
+        resolve(addr !== null && typeof addr === 'object' ? addr.port : Number(u.port));
+      });
+    });
+  }
+
   /** Peer streams never end on their own, so there is nothing to wait for. */
   stop(): void {
+    for (const l of this.tlsListeners) l.close();
+    this.injector?.destroy();
     this.server.forceShutdown();
   }
 

@@ -9,6 +9,7 @@ import type { Message, NodeId } from '../raft/types.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { estimateSize, messageToPb } from './codec.js';
 import { HANDSHAKE_TIMEOUT_MS, STREAM_CHANNEL_OPTIONS } from './grpc-options.js';
+import type { PeerCredentials } from './peer-credentials.js';
 import { MEMBER_REMOVED, identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
 import { peerAddress } from './peer-url.js';
 import type { TransportStats } from './stats.js';
@@ -22,6 +23,7 @@ export interface PeerStreamOptions {
   urls: readonly string[];
   /** This member. */
   self: PeerIdentity;
+  credentials: PeerCredentials;
   logger: Logger;
   stats: TransportStats;
   onUnreachable(id: NodeId): void;
@@ -108,7 +110,7 @@ export class PeerStream {
   private connect(): void {
     this.state = 'connecting';
     const url = this.urls[this.urlIndex % this.urls.length]!;
-    const client = new grpc.Client(peerAddress(url), grpc.credentials.createInsecure(), STREAM_CHANNEL_OPTIONS);
+    const client = new grpc.Client(peerAddress(url), this.opts.credentials.forUrl(url), STREAM_CHANNEL_OPTIONS);
     const d = pb.PeerService.Stream;
     const call: StreamCall = client.makeClientStreamRequest<pb.MessageBatchInit, pb.StreamAck>(
       d.path,

@@ -16,7 +16,7 @@ import {
   waitFor,
   type Node,
   NO_SNAPSHOT_FILES,
-} from './test-kit.js';
+} from '../../test/support/transport-kit.js';
 
 afterEach(stopAll);
 

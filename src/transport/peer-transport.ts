@@ -2,9 +2,11 @@
 // what goes out, and snapshot transfers on calls of their own.
 import type { Logger } from 'pino';
 import type { Message, NodeId } from '../raft/types.js';
+import type { TlsSettings } from '../tls/settings.js';
 import type { BackoffOptions } from './backoff.js';
 import type { SnapshotFiles, TransportHandler } from './handler.js';
 import type { PeerIdentity } from './peer-identity.js';
+import { PeerCredentials } from './peer-credentials.js';
 import { PeerServer } from './peer-server.js';
 import { PeerStream } from './peer-stream.js';
 import { sendSnapshot } from './snapshot-sender.js';
@@ -15,6 +17,8 @@ export interface PeerTransportOptions {
   clusterId: NodeId;
   /** http://host:port; port 0 binds a free port (see urls()). */
   listenUrls: string[];
+  /** The --peer-* TLS settings, for https:// URLs (ours and the peers'). */
+  tls?: TlsSettings;
   logger: Logger;
   handler: TransportHandler;
   /** Where snapshots are read from when sent and written to when received. */
@@ -41,6 +45,7 @@ export class PeerTransport {
   private readonly removed = new Set<NodeId>();
   private readonly snapshots = new Map<NodeId, AbortController>();
   private readonly self: PeerIdentity;
+  private readonly credentials: PeerCredentials;
   private readonly server: PeerServer;
   private readonly log: Logger;
   private state: 'new' | 'running' | 'stopped' = 'new';
@@ -51,8 +56,10 @@ export class PeerTransport {
   constructor(private readonly opts: PeerTransportOptions) {
     this.self = { memberId: opts.memberId, clusterId: opts.clusterId };
     this.log = opts.logger.child({ component: 'transport' });
+    this.credentials = new PeerCredentials(opts.tls);
     this.server = new PeerServer({
       self: this.self,
+      tls: opts.tls,
       logger: this.log,
       stats: this.stats,
       handler: opts.handler,
@@ -93,6 +100,7 @@ export class PeerTransport {
       peerId: id,
       urls,
       self: this.self,
+      credentials: this.credentials,
       logger: this.log,
       stats: this.stats,
       onUnreachable: (peer) => this.reportUnreachable(peer),
@@ -172,7 +180,7 @@ export class PeerTransport {
     const started = Date.now();
     const index = msg.snapshot?.metadata.index;
     this.log.info({ to: to.toString(16), index, file }, 'sending snapshot');
-    void sendSnapshot({ msg, file, urls: p.urls, self: this.self, signal: abort.signal }).then((r) => {
+    void sendSnapshot({ msg, file, urls: p.urls, self: this.self, credentials: this.credentials, signal: abort.signal }).then((r) => {
       if (this.snapshots.get(to) === abort) this.snapshots.delete(to);
       if (r.ok) {
         this.stats.snapshotsSent++;

@@ -8,6 +8,7 @@ import * as pb from '../gen/raftkvpeer.js';
 import type { Message } from '../raft/types.js';
 import { messageToPb } from './codec.js';
 import { SNAPSHOT_CHANNEL_OPTIONS } from './grpc-options.js';
+import type { PeerCredentials } from './peer-credentials.js';
 import { identityMetadata, readIdentity, type PeerIdentity } from './peer-identity.js';
 import { peerAddress } from './peer-url.js';
 
@@ -23,6 +24,7 @@ export interface SnapshotSendOptions {
   file: string;
   urls: readonly string[];
   self: PeerIdentity;
+  credentials: PeerCredentials;
   signal: AbortSignal;
   chunkBytes?: number;
 }
@@ -38,7 +40,7 @@ export async function sendSnapshot(opts: SnapshotSendOptions): Promise<SnapshotS
   const reasons: string[] = [];
   for (const url of opts.urls) {
     if (opts.signal.aborted) return failed('aborted');
-    const client = new grpc.Client(peerAddress(url), grpc.credentials.createInsecure(), SNAPSHOT_CHANNEL_OPTIONS);
+    const client = new grpc.Client(peerAddress(url), opts.credentials.forUrl(url), SNAPSHOT_CHANNEL_OPTIONS);
     try {
       const notReady = await waitForReady(client, opts.signal);
       if (notReady !== undefined) {

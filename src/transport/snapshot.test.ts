@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../raft/types.js';
-import { deadUrl, mesh, sleep, startNode, stopAll, waitFor, type Node } from './test-kit.js';
+import { deadUrl, mesh, sleep, startNode, stopAll, waitFor, type Node } from '../../test/support/transport-kit.js';
 
 afterEach(stopAll);
 

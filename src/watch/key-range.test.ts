@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keyRangeOf, rangeContains, rangeEndOf } from './key-range.js';
-import { b } from './test-helpers.js';
+import { b } from '../../test/support/watch-kit.js';
 
 describe('keyRangeOf', () => {
   it('maps etcd key/range_end conventions', () => {

@@ -3,7 +3,7 @@ import type { MvccEvent } from '../mvcc/types.js';
 import type { WatchFilter } from './event-filter.js';
 import { WatchHub } from './watch-hub.js';
 import { mulberry32 as prng } from '../util/mulberry32.js';
-import { b, Collector, createReq, FakeHistory, tick, waitFor, write, type FakeOp } from './test-helpers.js';
+import { b, Collector, createReq, FakeHistory, tick, waitFor, write, type FakeOp } from '../../test/support/watch-kit.js';
 
 const hubs: WatchHub[] = [];
 afterEach(() => {

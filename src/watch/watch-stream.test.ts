@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WatchHub, type WatchHubOptions } from './watch-hub.js';
 import type { WatchStreamOptions } from './watch-stream.js';
 import { CANCEL_REASON, INVALID_WATCH_ID } from './watch-types.js';
-import { b, Collector, createReq, FakeHistory, sleep, summary, waitFor, write } from './test-helpers.js';
+import { b, Collector, createReq, FakeHistory, sleep, summary, waitFor, write } from '../../test/support/watch-kit.js';
 
 const hubs: WatchHub[] = [];
 const collectors: Collector[] = [];

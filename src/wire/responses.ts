@@ -42,19 +42,21 @@ export function fromDeleteRange(r: DeleteRangeResult): rpc.DeleteRangeResponseIn
   return { deleted: r.deleted, prev_kvs: r.prevKvs.map(fromKv) };
 }
 
-export function fromResponseOp(op: ResponseOp, header: rpc.ResponseHeaderInit): rpc.ResponseOpInit {
+// Inside a txn etcd 3.4 gives each op a header of its own holding only a revision (no member or
+// cluster ID, no term), and a nested txn an empty header; only the outer response gets the full one.
+export function fromResponseOp(op: ResponseOp): rpc.ResponseOpInit {
   switch (op.type) {
     case 'range':
-      return { response_range: { header, ...fromRange(op.range) } };
+      return { response_range: { header: { revision: op.range.revision }, ...fromRange(op.range) } };
     case 'put':
-      return { response_put: { header, ...fromPut(op.put) } };
+      return { response_put: { header: { revision: op.revision }, ...fromPut(op.put) } };
     case 'delete':
-      return { response_delete_range: { header, ...fromDeleteRange(op.deleteRange) } };
+      return { response_delete_range: { header: { revision: op.revision }, ...fromDeleteRange(op.deleteRange) } };
     case 'txn':
-      return { response_txn: { header, ...fromTxn(op.txn, header) } };
+      return { response_txn: { header: {}, ...fromTxn(op.txn) } };
   }
 }
 
-export function fromTxn(r: TxnResult, header: rpc.ResponseHeaderInit): rpc.TxnResponseInit {
-  return { succeeded: r.succeeded, responses: r.responses.map((op) => fromResponseOp(op, header)) };
+export function fromTxn(r: TxnResult): rpc.TxnResponseInit {
+  return { succeeded: r.succeeded, responses: r.responses.map(fromResponseOp) };
 }

@@ -17,8 +17,8 @@ import { sleep } from './clock.js';
 import { ProxyMesh } from './proxy-mesh.js';
 import type { Rng } from './rng.js';
 
-/** raftkv with the hidden --test-* flags (test/support/faulty-raftkv.ts), built into dist/. */
-export const FAULTY_ENTRY = path.join(REPO_ROOT, 'dist', 'test', 'support', 'faulty-raftkv.js');
+/** raftkv with the hidden --test-* flags (test/support/faulty-raftkv.ts), built into dist-dev/. */
+export const FAULTY_ENTRY = path.join(REPO_ROOT, 'dist-dev', 'test', 'support', 'faulty-raftkv.js');
 
 export interface ChaosClusterOptions {
   size: number;
@@ -29,7 +29,7 @@ export interface ChaosClusterOptions {
   bugs?: readonly string[];
   /** Appended to every node's flags. */
   extraFlags?: readonly string[];
-  /** The server entry script (default: the checkout's dist/). */
+  /** The server entry script (default: the checkout's dist-dev/). */
   serverEntry?: string;
   /** Every fault applied and every process exit, for the nemesis log. */
   onEvent?: (e: ClusterEvent) => void;

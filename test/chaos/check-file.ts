@@ -1,4 +1,4 @@
-// Re-checks a saved chaos history: node dist/test/chaos/check-file.js history.json
+// Re-checks a saved chaos history: node dist-dev/test/chaos/check-file.js history.json
 //   [--json] [--max-steps N] [--time-limit-ms N] [--no-revisions]
 // Exit status: 0 valid, 1 invalid, 2 unknown (a search gave up), 3 bad usage or input.
 import { readFileSync } from 'node:fs';

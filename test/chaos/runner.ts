@@ -54,7 +54,7 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** Keep the nodes' data dirs even when the run passes. */
   keepData?: boolean;
-  /** Run the nodes from a private copy of dist/src (a rebuild mid-run cannot touch them). */
+  /** Run the nodes from a private copy of dist-dev/src (a rebuild mid-run cannot touch them). */
   snapshotBuild?: boolean;
 }
 

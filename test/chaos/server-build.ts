@@ -1,4 +1,4 @@
-// A private copy of the server build for a long run: others rebuilding dist/
+// A private copy of the server build for a long run: others rebuilding dist-dev/
 // in the same checkout mid-run would otherwise hand a restarting node a
 // half-written module (seen as a crash at startup). The copy resolves its
 // packages through a symlink to the checkout's node_modules.
@@ -15,12 +15,12 @@ export interface ServerBuild {
 
 export function snapshotServerBuild(): ServerBuild {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'raftkv-chaos-build-'));
-  cpSync(path.join(REPO_ROOT, 'dist', 'src'), path.join(dir, 'dist', 'src'), { recursive: true });
-  cpSync(path.join(REPO_ROOT, 'dist', 'test', 'support'), path.join(dir, 'dist', 'test', 'support'), { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'dist-dev', 'src'), path.join(dir, 'dist-dev', 'src'), { recursive: true });
+  cpSync(path.join(REPO_ROOT, 'dist-dev', 'test', 'support'), path.join(dir, 'dist-dev', 'test', 'support'), { recursive: true });
   copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json')); // "type": "module"
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return {
-    entry: path.join(dir, 'dist', 'test', 'support', 'faulty-raftkv.js'),
+    entry: path.join(dir, 'dist-dev', 'test', 'support', 'faulty-raftkv.js'),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -6,11 +6,13 @@ import { fixedPorts, MAX_NODES } from '../../cluster/ports.js';
 
 describe('launcher arguments', () => {
   it('defaults to three nodes in ./cluster-data, keeping data', () => {
-    expect(parseLaunchArgs([])).toEqual({ nodes: 3, baseDir: 'cluster-data', fresh: false, help: false });
+    expect(parseLaunchArgs([])).toEqual({ nodes: 3, baseDir: 'cluster-data', fresh: false, tls: false, help: false });
   });
 
   it('reads --nodes, --base-dir, --fresh in both spellings', () => {
-    expect(parseLaunchArgs(['--nodes', '5', '--base-dir', '/tmp/x', '--fresh'])).toEqual({ nodes: 5, baseDir: '/tmp/x', fresh: true, help: false });
+    expect(parseLaunchArgs(['--nodes', '5', '--base-dir', '/tmp/x', '--fresh'])).toEqual({ nodes: 5, baseDir: '/tmp/x', fresh: true, tls: false, help: false });
+    expect(parseLaunchArgs(['--tls']).tls).toBe(true);
+    expect(() => parseLaunchArgs(['--tls=yes'])).toThrow(/--tls takes no value/);
     expect(parseLaunchArgs(['--nodes=1', '--base-dir=d'])).toMatchObject({ nodes: 1, baseDir: 'd' });
     expect(parseLaunchArgs(['-h']).help).toBe(true);
   });

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterNode } from '../../cluster/cluster-node.js';
 import { useClusters } from '../support/cluster.js';
-import { hashesAt, putVia, readPrefix } from '../support/cluster-io.js';
+import { hashesAt, logLines, putVia, readPrefix } from '../support/cluster-io.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
 
@@ -22,19 +22,6 @@ interface LogLine {
   index?: number;
 }
 
-function logLines(node: ClusterNode): LogLine[] {
-  return node
-    .logText()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .flatMap((l) => {
-      try {
-        return [JSON.parse(l) as LogLine];
-      } catch {
-        return [];
-      }
-    });
-}
 
 describe.skipIf(pre.skip)('snapshot catch-up', () => {
   const fx = useClusters(pre);
@@ -82,13 +69,13 @@ describe.skipIf(pre.skip)('snapshot catch-up', () => {
     const sent = await waitFor(
       `"sending snapshot" to ${followerHex} in ${leader.name}'s log`,
       () => {
-        const l = logLines(leader).filter((x) => x.msg === 'sending snapshot' && x.to === followerHex);
+        const l = logLines<LogLine>(leader).filter((x) => x.msg === 'sending snapshot' && x.to === followerHex);
         return l.length > 0 ? l : undefined;
       },
       5000,
     );
     expect(sent.length).toBeGreaterThan(0);
     // ...and the follower installed one.
-    expect(logLines(follower).some((x) => x.msg === 'installed snapshot from the leader')).toBe(true);
+    expect(logLines<LogLine>(follower).some((x) => x.msg === 'installed snapshot from the leader')).toBe(true);
   });
 });

@@ -6,8 +6,8 @@
 // sections of etcdctl-3.4-outputs.txt.
 //
 // Not covered yet (cluster/auth work comes later): member add / remove /
-// promote / update, move-leader, auth / user / role, snapshot restore and
-// snapshot status (raftkv's snapshot file format is its own).
+// promote / update, move-leader, auth / user / role. Snapshot status and
+// restore with real etcd: etcd-snapshot.test.ts.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

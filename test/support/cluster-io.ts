@@ -118,12 +118,14 @@ export async function hashesAt(
   nodes: readonly ClusterNode[],
   revision: number,
   timeoutMs = 20_000,
+  /** Per HashKV call: a big store takes a while to hash, and a retry queues behind the first. */
+  callTimeoutMs = 5000,
 ): Promise<Map<string, { hash: number; compactRevision: number }>> {
   const out = new Map<string, { hash: number; compactRevision: number }>();
   await Promise.all(
     nodes.map(async (n) => {
       const deadline = Date.now() + timeoutMs;
-      const c = n.client(5000);
+      const c = n.client(callTimeoutMs);
       try {
         for (;;) {
           try {
@@ -152,4 +154,19 @@ export async function putVia(node: ClusterNode, key: string, value: string): Pro
   } finally {
     c.close();
   }
+}
+
+/** The JSON lines of a node's log, parsed (other lines skipped). */
+export function logLines<T>(node: ClusterNode): T[] {
+  return node
+    .logText()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as T];
+      } catch {
+        return [];
+      }
+    });
 }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { LocalCluster, type LocalClusterOptions } from '../../cluster/local-cluster.js';
+import { ClusterPki } from '../../cluster/pki.js';
 import type { Prereqs } from './env.js';
 import { Etcdctl } from './etcdctl.js';
 import { freePort } from './ports.js';
@@ -16,6 +17,8 @@ export interface TestClusterOptions {
   /** Extra server flags for every node, e.g. ['--snapshot-count', '100']. */
   extraFlags?: string[];
   healthTimeoutMs?: number;
+  /** https on both ports with certificate auth, certificates made in <baseDir>/pki. */
+  tls?: boolean;
 }
 
 export interface ClusterFixture {
@@ -38,6 +41,7 @@ async function startOnce(n: number, opts: TestClusterOptions): Promise<LocalClus
     ports: async () => ({ client: await freePort(), peer: await freePort() }),
     extraFlags: opts.extraFlags ?? [],
     logs: 'files',
+    ...(opts.tls === true ? { pki: new ClusterPki(path.join(baseDir, 'pki')) } : {}),
   };
   const cluster = new LocalCluster(clusterOpts);
   try {

@@ -5,7 +5,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
-import { FLAG, FRAME, frame, headers, indexed, literal, PREFACE, settings } from './test-support.js';
+import { FLAG, FRAME, frame, headers, indexed, literal, PREFACE, settings } from '../../../test/support/h2-frames.js';
 
 const cat = (...parts: Buffer[]): Buffer => Buffer.concat(parts);
 

@@ -10,11 +10,16 @@ import { ClientStreamRewriter } from './client-stream-rewriter.js';
 type Callback = (error?: Error | null) => void;
 
 export class AuthorityFixingSocket extends Duplex {
-  readonly rewriter = new ClientStreamRewriter();
   private pendingWrite: Callback | null = null;
 
-  constructor(readonly socket: Socket) {
+  /** `forwarded`: what `rewriter` already let through before this wrapper took over. */
+  constructor(
+    readonly socket: Socket,
+    readonly rewriter = new ClientStreamRewriter(),
+    forwarded: Buffer[] = [],
+  ) {
     super({ allowHalfOpen: false });
+    this.forward(forwarded);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
       this.forward(this.rewriter.flush());

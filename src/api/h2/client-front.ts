@@ -1,11 +1,16 @@
 // The client port's listeners: our own net.Servers whose connections reach
-// grpc-js through a connection injector, wrapped so that etcdctl's
-// "http://host:port" :authority is made acceptable to nghttp2 first.
+// grpc-js through a connection injector. Connections whose :authority nghttp2
+// would refuse (etcdctl's "http://host:port") are wrapped so it is made
+// acceptable first; the others are handed over as native sockets. On https://
+// URLs a TlsTerminator decrypts first, and the decrypted socket takes the same path.
 import * as grpc from '@grpc/grpc-js';
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import type { TlsSettings } from '../../tls/settings.js';
+import { TlsTerminator } from '../../tls/terminator.js';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
+import { probeConnection } from './connection-probe.js';
 
 export interface ListenAddress {
   host: string;
@@ -13,14 +18,15 @@ export interface ListenAddress {
 }
 
 /**
- * The addresses to listen on for an http:// URL, as grpc-js bindAsync resolves
+ * The addresses to listen on for an http:// or https:// URL, as grpc-js bindAsync resolves
  * them: an IP literal as is, a host name through dns.lookup (every family).
  */
 export async function listenAddresses(url: string): Promise<ListenAddress[]> {
   const u = new URL(url);
-  if (u.protocol !== 'http:') throw new Error(`unsupported URL scheme in ${url} (only http is supported)`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`unsupported URL scheme in ${url} (only http and https are supported)`);
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  const port = u.port === '' ? 80 : Number(u.port); // URL drops an explicit default port
+  const defaultPort = u.protocol === 'https:' ? 443 : 80;
+  const port = u.port === '' ? defaultPort : Number(u.port); // URL drops an explicit default port
   if (net.isIP(host) !== 0) return [{ host, port }];
   const found = await dns.lookup(host, { all: true });
   if (found.length === 0) throw new Error(`no addresses for ${host}`);
@@ -36,12 +42,22 @@ export class ClientFront {
   private readonly servers: net.Server[] = [];
   private readonly closed: Promise<void>[] = [];
   private readonly sockets = new Set<net.Socket>();
+  private readonly tls: TlsTerminator | undefined;
 
+  /**
+   * `http1`: takes connections that are not HTTP/2 (etcd serves HTTP/1.1 beside gRPC on the
+   * client port); without it they go to nghttp2, which refuses them.
+   */
   constructor(
     grpcServer: grpc.Server,
     private readonly logger: Logger,
+    private readonly http1?: (socket: net.Socket) => void,
+    tls?: TlsSettings,
   ) {
     this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    // Over TLS etcdctl sends a plain host:port :authority, so the TLSSocket itself usually reaches
+    // grpc-js, which then shows calls the client's certificate.
+    this.tls = tls === undefined ? undefined : new TlsTerminator(tls, logger, (socket) => this.route(socket));
   }
 
   /**
@@ -51,12 +67,14 @@ export class ClientFront {
    */
   async listen(url: string): Promise<ListenAddress[]> {
     const addresses = await listenAddresses(url);
+    const secure = new URL(url).protocol === 'https:';
+    if (secure && this.tls === undefined) throw new Error(`TLS key/cert (--cert-file, --key-file) must be provided for client url ${url} with HTTPS scheme`);
     const bound: ListenAddress[] = [];
     const errors: string[] = [];
     let port = addresses[0]?.port ?? 0;
     for (const a of addresses) {
       try {
-        const actual = await this.listenOne(a.host, port);
+        const actual = await this.listenOne(a.host, port, secure);
         if (port === 0) port = actual;
         bound.push({ host: a.host, port: actual });
       } catch (e) {
@@ -70,8 +88,8 @@ export class ClientFront {
     return bound;
   }
 
-  private listenOne(host: string, port: number): Promise<number> {
-    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+  private listenOne(host: string, port: number, secure: boolean): Promise<number> {
+    const server = net.createServer({ noDelay: true }, (socket) => (secure ? this.acceptTls(socket) : this.accept(socket)));
     return new Promise<number>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port }, () => {
@@ -88,7 +106,27 @@ export class ClientFront {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.injector.injectConnection(new AuthorityFixingSocket(socket));
+    this.route(socket);
+  }
+
+  private route(socket: net.Socket): void {
+    probeConnection(socket, (o) => {
+      if (socket.destroyed) return;
+      if (o.kind === 'rewrite') {
+        this.injector.injectConnection(new AuthorityFixingSocket(socket, o.rewriter, o.forwarded));
+        return;
+      }
+      // The next reader (nghttp2 or the HTTP/1.1 server) reads what the socket holds before the rest.
+      socket.unshift(o.buffered);
+      if (o.kind === 'http1' && this.http1 !== undefined) this.http1(socket);
+      else this.injector.injectConnection(socket); // nghttp2 answers a stranger with GOAWAY
+    });
+  }
+
+  private acceptTls(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    this.tls?.accept(socket);
   }
 
   /** Stops accepting and asks open HTTP/2 sessions to finish (GOAWAY); they are destroyed after graceMs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientStreamRewriter } from './client-stream-rewriter.js';
-import { data, FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, settings } from './test-support.js';
+import { data, FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, settings } from '../../../test/support/h2-frames.js';
 
 const cat = (...parts: Buffer[]): Buffer => Buffer.concat(parts);
 const PRELUDE = cat(indexed(3), indexed(6), indexed(4)); // :method POST, :scheme http, :path /

@@ -9,8 +9,10 @@ import { HeaderBlockRewriter, HpackError } from './header-block-rewriter.js';
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const FRAME_HEADER_SIZE = 9;
 const TYPE_HEADERS = 0x1;
+const TYPE_SETTINGS = 0x4;
 const TYPE_PUSH_PROMISE = 0x5;
 const TYPE_CONTINUATION = 0x9;
+const FLAG_ACK = 0x1;
 const FLAG_END_HEADERS = 0x4;
 const FLAG_PADDED = 0x8;
 const FLAG_PRIORITY = 0x20;
@@ -47,6 +49,13 @@ export class ClientStreamRewriter {
   private currentParts: Buffer[] = [];
   private heldBytes = 0;
   private giveUpReason: string | null = null;
+  /** Complete header blocks seen so far. */
+  headerBlocks = 0;
+  /**
+   * True while the first SETTINGS ACK is still to be removed from the stream: it answers a
+   * SETTINGS frame the front sent itself (connection-probe.ts), which nghttp2 never sent.
+   */
+  dropSettingsAck = false;
 
   constructor(maxTableSize = 4096) {
     this.hpack = new HeaderBlockRewriter(maxTableSize);
@@ -118,6 +127,12 @@ export class ClientStreamRewriter {
           if (collecting && header.readUInt32BE(5) !== this.held[0]?.header.readUInt32BE(5)) {
             if (inChunk) cutRun(headerStart);
             this.stopAt(out, inChunk ? null : header, 'CONTINUATION on another stream');
+            break;
+          }
+          if (this.dropSettingsAck && type === TYPE_SETTINGS && (flags & FLAG_ACK) !== 0 && length === 0) {
+            this.dropSettingsAck = false;
+            if (inChunk) cutRun(headerStart);
+            runStart = pos; // a split header was held in `partial` and is simply not emitted
             break;
           }
           if (type === TYPE_HEADERS && inChunk && fits && (flags & FLAG_END_HEADERS) !== 0) {
@@ -208,6 +223,7 @@ export class ClientStreamRewriter {
 
   /** Rewrites a complete header block; null means "forward the frames as they are". */
   private processBlock(frames: HeldFrame[]): Buffer[] | null {
+    this.headerBlocks++;
     const first = frames[0];
     if (first === undefined) return null;
     const flags = first.header[4] ?? 0;

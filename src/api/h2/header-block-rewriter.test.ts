@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeaderBlockRewriter, HpackError } from './header-block-rewriter.js';
-import { indexed, literal, sizeUpdate } from './test-support.js';
+import { indexed, literal, sizeUpdate } from '../../../test/support/h2-frames.js';
 
 const cat = (...parts: Buffer[]): Buffer => Buffer.concat(parts);
 // :method POST, :scheme http, :path /

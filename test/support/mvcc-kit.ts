@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MvccStore } from './store.js';
+import { MvccStore } from '../../src/mvcc/store.js';
 import type {
   Compare,
   DeleteRangeRequest,
@@ -13,7 +13,7 @@ import type {
   RequestOp,
   Result,
   TxnRequest,
-} from './types.js';
+} from '../../src/mvcc/types.js';
 
 export const b = (s: string): Buffer => Buffer.from(s);
 export const FROM_KEY = Buffer.from([0]);

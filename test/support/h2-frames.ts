@@ -1,7 +1,7 @@
 // Builders for hand-made HPACK header blocks and HTTP/2 frames, used by this
 // folder's tests.
-import { encodeInt, plainLiteral } from './header-block-rewriter.js';
-import { huffmanEncode } from './huffman.js';
+import { encodeInt, plainLiteral } from '../../src/api/h2/header-block-rewriter.js';
+import { huffmanEncode } from '../../src/api/h2/huffman.js';
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 

@@ -2,13 +2,13 @@
 // persists and applies each Ready at once and messages are delivered in FIFO
 // order until the network is quiet. Links can be cut, and a filter can drop
 // or hold messages. (The randomized, crash-prone harness is src/raft/sim.)
-import { bootstrapStorage } from './bootstrap.js';
-import { decodeConfChange } from './conf-change-codec.js';
-import type { RaftConfig } from './config.js';
-import { MemoryStorage } from './memory-storage.js';
-import { RawNode } from './raw-node.js';
-import { Rng } from './sim/rng.js';
-import type { ConfState, Entry, Message, NodeId, ReadState } from './types.js';
+import { bootstrapStorage } from '../../src/raft/bootstrap.js';
+import { decodeConfChange } from '../../src/raft/conf-change-codec.js';
+import type { RaftConfig } from '../../src/raft/config.js';
+import { MemoryStorage } from '../../src/raft/memory-storage.js';
+import { RawNode } from '../../src/raft/raw-node.js';
+import { Rng } from '../../src/raft/sim/rng.js';
+import type { ConfState, Entry, Message, NodeId, ReadState } from '../../src/raft/types.js';
 
 export type TestConfig = Partial<Omit<RaftConfig, 'id' | 'storage' | 'random'>>;
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
-import type { Message, NodeId } from '../raft/types.js';
-import type { SnapshotFiles, TransportHandler } from './handler.js';
-import { PeerTransport, type PeerTransportOptions } from './peer-transport.js';
+import type { Message, NodeId } from '../../src/raft/types.js';
+import type { SnapshotFiles, TransportHandler } from '../../src/transport/handler.js';
+import { PeerTransport, type PeerTransportOptions } from '../../src/transport/peer-transport.js';
 
 export const CLUSTER = 0xcdf818194e3a8c32n;
 

@@ -1,10 +1,10 @@
 // Test-only helpers: an in-memory HistorySource and a response collector.
-import type { KeyValue, MvccEvent, Result } from '../mvcc/types.js';
-import type { HistoryQuery, HistorySource } from './history-source.js';
-import { keyRangeOf, rangeContains } from './key-range.js';
-import type { WatchHub } from './watch-hub.js';
-import { WatchStream, type WatchStreamOptions } from './watch-stream.js';
-import type { WatchCreateRequest, WatchResponse } from './watch-types.js';
+import type { KeyValue, MvccEvent, Result } from '../../src/mvcc/types.js';
+import type { HistoryQuery, HistorySource } from '../../src/watch/history-source.js';
+import { keyRangeOf, rangeContains } from '../../src/watch/key-range.js';
+import type { WatchHub } from '../../src/watch/watch-hub.js';
+import { WatchStream, type WatchStreamOptions } from '../../src/watch/watch-stream.js';
+import type { WatchCreateRequest, WatchResponse } from '../../src/watch/watch-types.js';
 
 export const b = (s: string): Buffer => Buffer.from(s);
 

@@ -1,0 +1,78 @@
+// Decides, per connection, whether the client-to-server stream needs the :authority rewrite at
+// all. Only clients that send an authority nghttp2 rejects (etcdctl: "http://host:port") do;
+// the rest get the native socket, with no JavaScript stream on the path.
+//
+// The decision waits for the client's first header block. A gRPC-Go client sends none before the
+// server's connection preface (a SETTINGS frame), so the probe sends an empty SETTINGS itself once
+// it has the client's preface, and removes the client's ACK of it (nghttp2 never sent that frame,
+// and an unexpected ACK is a connection error for it). A connection goes native only once that
+// ACK is gone; otherwise, or when no header block comes soon, it keeps the rewriter, which is
+// right for every client, only dearer.
+import type { Socket } from 'node:net';
+import { ClientStreamRewriter } from './client-stream-rewriter.js';
+
+const PREFACE_LENGTH = 24;
+/** An empty SETTINGS frame: length 0, type 4, no flags, stream 0. */
+const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+/** How long a quiet connection may stay undecided before it takes the rewriter. */
+const DECIDE_WITHIN_MS = 250;
+
+export type ProbeOutcome =
+  /** HTTP/2 for nghttp2 as it is; `buffered`: the client's bytes read so far, to put back. */
+  | { kind: 'native'; buffered: Buffer }
+  /** No HTTP/2 preface (HTTP/1.1, or garbage); `buffered` as above. */
+  | { kind: 'http1'; buffered: Buffer }
+  /** HTTP/2 through the rewriter, which has already let `forwarded` through. */
+  | { kind: 'rewrite'; rewriter: ClientStreamRewriter; forwarded: Buffer[] };
+
+export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => void): void {
+  const rewriter = new ClientStreamRewriter();
+  const forwarded: Buffer[] = [];
+  let received = 0;
+  let settingsSent = false;
+  let timer: NodeJS.Timeout | undefined;
+  let done = false;
+
+  const finish = (native: boolean, http2 = true): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    socket.off('data', onData);
+    socket.off('close', onClose);
+    socket.off('error', onError);
+    socket.pause();
+    if (!http2) {
+      forwarded.push(...rewriter.flush());
+      decided({ kind: 'http1', buffered: Buffer.concat(forwarded) });
+    } else if (native) {
+      forwarded.push(...rewriter.flush());
+      decided({ kind: 'native', buffered: Buffer.concat(forwarded) });
+    } else {
+      decided({ kind: 'rewrite', rewriter, forwarded });
+    }
+  };
+
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    forwarded.push(...rewriter.push(chunk));
+    if (!settingsSent) {
+      if (rewriter.stoppedBecause !== null) return finish(false, false); // no HTTP/2 preface
+      if (received < PREFACE_LENGTH) return;
+      settingsSent = true;
+      rewriter.dropSettingsAck = true;
+      socket.write(EMPTY_SETTINGS);
+      timer = setTimeout(() => finish(false), DECIDE_WITHIN_MS);
+    }
+    if (rewriter.stoppedBecause !== null) return finish(false);
+    if (rewriter.headerBlocks > 0 && !rewriter.dropSettingsAck) finish(rewriter.hpack.rewrites === 0);
+  };
+  const onClose = (): void => {
+    done = true;
+    clearTimeout(timer);
+  };
+  const onError = (): void => undefined; // 'close' follows; the connection is simply gone
+
+  socket.on('data', onData);
+  socket.on('close', onClose);
+  socket.on('error', onError);
+}
