@@ -16,8 +16,11 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
-RUN mkdir -p /var/lib/raftkv && chown node:node /var/lib/raftkv
+COPY --from=build /src/dist/src ./dist/src
+# raftkvctl on the PATH: `docker exec n1 raftkvctl member list -w table`.
+RUN printf '#!/bin/sh\nexec node /app/dist/src/bin/raftkvctl.js "$@"\n' > /usr/local/bin/raftkvctl \
+ && chmod 755 /usr/local/bin/raftkvctl \
+ && mkdir -p /var/lib/raftkv && chown node:node /var/lib/raftkv
 USER node
 VOLUME ["/var/lib/raftkv"]
 EXPOSE 2379 2380

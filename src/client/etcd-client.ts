@@ -78,6 +78,11 @@ export class EtcdClient {
     return this.endpoints[this.current]!;
   }
 
+  /** Moves later calls and streams to the next endpoint (after a stream failed). */
+  rotate(): void {
+    this.current = (this.current + 1) % this.targets.length;
+  }
+
   // ---- generic calls ----
 
   async unary<Req, Res>(method: UnaryMethod<Req, Res>, req: Req, opts?: CallOptions): Promise<Res> {
@@ -233,12 +238,9 @@ export class EtcdClient {
       this.unary(rpc.MaintenanceService.Alarm, { action: rpc.AlarmRequest_AlarmAction.DEACTIVATE, ...a }, call);
     if (alarm !== undefined) return deactivate(alarm);
     const list = await this.alarmList(call);
-    const out: rpc.AlarmResponse = { header: list.header, alarms: [] };
-    for (const a of list.alarms) {
-      const r = await deactivate(a);
-      out.header = r.header;
-      out.alarms.push(...r.alarms);
-    }
+    // Like etcd's client, the combined answer carries no header.
+    const out: rpc.AlarmResponse = { header: undefined, alarms: [] };
+    for (const a of list.alarms) out.alarms.push(...(await deactivate(a)).alarms);
     return out;
   }
 

@@ -95,6 +95,11 @@ export class Watch implements AsyncIterable<rpc.WatchResponse> {
     return this.watchId;
   }
 
+  /** Asks the server for a progress notification (header-only response once the watcher is synced). */
+  requestProgress(): void {
+    if (!this.ended) this.call.write({ progress_request: {} });
+  }
+
   /** Stops watching; the iterator finishes after the responses already buffered. */
   cancel(): void {
     if (this.ended) return;

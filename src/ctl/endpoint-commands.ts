@@ -8,14 +8,19 @@ import { CtlError, ExitCode, errorMessage } from './exit.js';
 import {
   healthOutput,
   healthText,
+  hashJson,
   hashOutput,
+  statusJson,
   statusOutput,
   type EndpointHash,
   type EndpointHealth,
   type EndpointStatus,
 } from './format/cluster.js';
 import { readGlobals, withClient, type Globals } from './globals.js';
-import { printErr, printText } from './io.js';
+import { fieldsHashKV, fieldsHealth, fieldsStatus } from './format/fields.js';
+import { formatGoDuration } from './format/go-duration.js';
+import { printErr } from './io.js';
+import { display } from './output.js';
 
 /** --cluster: every member's client URLs (from a member list), else --endpoints. */
 export async function targetEndpoints(g: Globals, cluster: boolean): Promise<string[]> {
@@ -79,7 +84,12 @@ export function registerEndpointCommands(program: Command): void {
         if (r.result !== undefined) ok.push({ endpoint: r.endpoint, status: r.result });
         else printErr(`Failed to get the status of endpoint ${r.endpoint} (${errorMessage(r.error)})\n`);
       }
-      printText(statusOutput(ok, g.format));
+      display(g, {
+        simple: () => statusOutput(ok, 'simple'),
+        table: () => statusOutput(ok, 'table'),
+        json: () => statusJson(ok),
+        fields: () => fieldsStatus(ok),
+      });
       if (ok.length < results.length) process.exitCode = ExitCode.Error;
     });
 
@@ -98,7 +108,12 @@ export function registerEndpointCommands(program: Command): void {
         if (r.result !== undefined) ok.push({ endpoint: r.endpoint, hash: r.result });
         else printErr(`Failed to get the hash of endpoint ${r.endpoint} (${errorMessage(r.error)})\n`);
       }
-      printText(hashOutput(ok, g.format));
+      display(g, {
+        simple: () => hashOutput(ok, 'simple'),
+        table: () => hashOutput(ok, 'table'),
+        json: () => hashJson(ok),
+        fields: () => fieldsHashKV(ok),
+      });
       if (ok.length < results.length) process.exitCode = ExitCode.Error;
     });
 
@@ -114,8 +129,15 @@ export function registerEndpointCommands(program: Command): void {
         return { endpoint: r.endpoint, healthy: h.error === '', tookNs: h.tookNs, error: h.error };
       });
       // etcdctl writes the simple form to stderr.
-      if (g.format === 'simple') printErr(healthText(list));
-      else printText(healthOutput(list, g.format));
+      display(g, {
+        simple: () => {
+          printErr(healthText(list));
+          return '';
+        },
+        table: () => healthOutput(list, 'table'),
+        json: () => healthOutput(list, 'json'),
+        fields: () => fieldsHealth(list.map((h) => ({ ...h, took: formatGoDuration(h.tookNs) }))),
+      });
       if (list.some((h) => !h.healthy)) throw new CtlError('unhealthy cluster', ExitCode.Error);
     });
 }

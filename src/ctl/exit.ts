@@ -26,6 +26,16 @@ export class CtlError extends Error {
   }
 }
 
+/**
+ * Where etcdctl 3.4 crashes (a Go panic, exit status 2), raftkvctl ends the
+ * same way, with the panic's first line and no stack.
+ */
+export class GoPanic extends CtlError {
+  constructor(message: string) {
+    super(message, 2);
+  }
+}
+
 export function badArgs(message: string): CtlError {
   return new CtlError(message, ExitCode.BadArgs);
 }

@@ -1,10 +1,8 @@
 // lease grant | revoke | timetolive | list | keep-alive.
-import * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import * as rpc from '../gen/etcdserverpb.js';
-import type { EtcdClient } from '../client/etcd-client.js';
-import { EtcdClientError, toClientError } from '../client/errors.js';
 import { ExitCode, badArgs, callFailed } from './exit.js';
+import { fieldsHeader, fieldsLease, fieldsLeases, fieldsTimeToLive } from './format/fields.js';
 import {
   grantJson,
   grantText,
@@ -17,9 +15,13 @@ import {
   timeToLiveJson,
   timeToLiveText,
 } from './format/lease.js';
+import { joinLines } from './format/lines.js';
 import { protoJson } from './format/json.js';
-import { connect, readGlobals, requireFormat, withClient, type Globals } from './globals.js';
-import { printLines, printText } from './io.js';
+import { connect, readGlobals, withClient, type Globals } from './globals.js';
+import { keepAliveUntilGone } from './lease-keepalive.js';
+import { printText } from './io.js';
+import { display, protobufBytes, type Renderers } from './output.js';
+import { CtlError } from './exit.js';
 import { parseInt64 } from './parse.js';
 
 function leaseArg(arg: string | undefined, usage: string): bigint {
@@ -32,40 +34,29 @@ function leaseArg(arg: string | undefined, usage: string): bigint {
 }
 
 /**
- * Renews until interrupted, every TTL/3 as etcd's client does; returns when the
- * lease is gone. Stream failures reject.
+ * clientv3's lease responses embed *ResponseHeader, so etcdctl's protobuf
+ * printer marshals only the header.
  */
-function keepAliveLoop(client: EtcdClient, id: bigint, onRenewed: (r: rpc.LeaseKeepAliveResponse) => void): Promise<void> {
-  const endpoint = client.endpoint;
-  const stream = client.bidi(rpc.LeaseService.LeaseKeepAlive);
-  return new Promise<void>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      stream.end();
-      stream.cancel();
-    };
-    stream.on('data', (r: rpc.LeaseKeepAliveResponse) => {
-      if (r.TTL <= 0) {
-        stop();
-        resolve();
-        return;
-      }
-      onRenewed(r);
-      timer = setTimeout(() => stream.write({ ID: id }), Math.max(500, (r.TTL * 1000) / 3));
-    });
-    stream.on('error', (e: unknown) => {
-      const err = toClientError(e, endpoint);
-      if (err.code === grpc.status.CANCELLED) return; // our own stop()
-      stop();
-      reject(err);
-    });
-    stream.on('end', () => {
-      stop();
-      reject(new EtcdClientError(grpc.status.UNAVAILABLE, 'keep-alive stream closed by the server', endpoint));
-    });
-    stream.write({ ID: id });
-  });
+const headerBytes = (h: rpc.ResponseHeader | undefined) => (): Buffer => protobufBytes(rpc.ResponseHeader, h ?? {});
+
+/** The response as Go's %v shows it: the header in protobuf's compact text form. */
+function headerText(h: rpc.ResponseHeader | undefined): string {
+  const fields: [string, bigint | number][] = [
+    ['cluster_id', h?.cluster_id ?? 0n],
+    ['member_id', h?.member_id ?? 0n],
+    ['revision', h?.revision ?? 0],
+    ['raft_term', h?.raft_term ?? 0],
+  ];
+  return `{${fields.filter(([, v]) => v !== 0 && v !== 0n).map(([k, v]) => `${k}:${v} `).join('')}}`;
+}
+
+function keepAliveRenderers(r: rpc.LeaseKeepAliveResponse): Renderers {
+  return {
+    simple: () => `${keepAliveText(r)}\n`,
+    json: () => `${keepAliveJson(r)}\n`,
+    fields: () => fieldsLease(r.header, r.ID, r.TTL),
+    protobuf: headerBytes(r.header),
+  };
 }
 
 export function registerLeaseCommands(program: Command): void {
@@ -85,11 +76,15 @@ export function registerLeaseCommands(program: Command): void {
       } catch (e) {
         throw badArgs(`bad TTL (${(e as Error).message})`);
       }
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.leaseGrant(Number(ttl))).catch((e: unknown) => {
         throw callFailed(e, ExitCode.Error, (m) => `failed to grant lease (${m})`);
       });
-      printText(`${g.format === 'json' ? grantJson(r) : grantText(r)}\n`);
+      display(g, {
+        simple: () => `${grantText(r)}\n`,
+        json: () => `${grantJson(r)}\n`,
+        fields: () => fieldsLease(r.header, r.ID, r.TTL),
+        protobuf: headerBytes(r.header),
+      });
     });
 
   lease
@@ -101,11 +96,18 @@ export function registerLeaseCommands(program: Command): void {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('lease revoke command needs 1 argument');
       const id = leaseArg(args[0], 'lease revoke command needs 1 argument');
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.leaseRevoke(id)).catch((e: unknown) => {
         throw callFailed(e, ExitCode.Error, (m) => `failed to revoke lease (${m})`);
       });
-      printText(`${g.format === 'json' ? protoJson(r) : revokeText(id)}\n`);
+      display(g, {
+        simple: () => `${revokeText(id)}\n`,
+        json: () => `${protoJson(r)}\n`,
+        fields: () => fieldsHeader(r.header),
+        // etcdctl hands the response by value to a printer wanting a pointer.
+        protobuf: () => {
+          throw new CtlError(`marshal unsupported for type clientv3.LeaseRevokeResponse (${headerText(r.header)})`, ExitCode.BadFeature);
+        },
+      });
     });
 
   lease
@@ -118,11 +120,15 @@ export function registerLeaseCommands(program: Command): void {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('lease timetolive command needs lease ID as argument');
       const id = leaseArg(args[0], 'lease timetolive command needs lease ID as argument');
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.leaseTimeToLive(id, flags.keys === true)).catch((e: unknown) => {
         throw callFailed(e, ExitCode.BadConnection);
       });
-      printText(`${g.format === 'json' ? timeToLiveJson(r) : timeToLiveText(r, flags.keys === true)}\n`);
+      display(g, {
+        simple: () => `${timeToLiveText(r, flags.keys === true)}\n`,
+        json: () => `${timeToLiveJson(r)}\n`,
+        fields: () => fieldsTimeToLive(r),
+        protobuf: headerBytes(r.header),
+      });
     });
 
   lease
@@ -130,12 +136,15 @@ export function registerLeaseCommands(program: Command): void {
     .description('List all active leases')
     .action(async (_flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.leaseLeases()).catch((e: unknown) => {
         throw callFailed(e, ExitCode.BadConnection, (m) => `failed to list leases (${m})`);
       });
-      if (g.format === 'json') printText(`${leasesJson(r)}\n`);
-      else printLines(leasesText(r));
+      display(g, {
+        simple: () => joinLines(leasesText(r)),
+        json: () => `${leasesJson(r)}\n`,
+        fields: () => fieldsLeases(r),
+        protobuf: headerBytes(r.header),
+      });
     });
 
   lease
@@ -148,24 +157,26 @@ export function registerLeaseCommands(program: Command): void {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('lease keep-alive command needs lease ID as argument');
       const id = leaseArg(args[0], 'lease keep-alive command needs lease ID as argument');
-      requireFormat(g, 'simple', 'json');
-      const print = (r: rpc.LeaseKeepAliveResponse): void =>
-        printText(`${g.format === 'json' ? keepAliveJson(r) : keepAliveText(r)}\n`);
       if (flags.once) {
-        const r = await withClient(g, (c) => c.leaseKeepAliveOnce(id)).catch((e: unknown) => {
-          throw callFailed(e, ExitCode.BadConnection);
-        });
-        print(r);
+        // etcdctl gives this call no deadline. A stream, not a unary call: etcd's client logs nothing when it fails.
+        const client = connect(g);
+        const r = await client
+          .leaseKeepAliveOnce(id, { timeoutMs: 0 })
+          .catch((e: unknown) => {
+            throw callFailed(e, ExitCode.BadConnection);
+          })
+          .finally(() => client.close());
+        display(g, keepAliveRenderers(r));
         return;
       }
-      await keepAliveUntilGone(g, id, print);
+      await keepAliveAll(g, id);
     });
 }
 
-async function keepAliveUntilGone(g: Globals, id: bigint, print: (r: rpc.LeaseKeepAliveResponse) => void): Promise<void> {
+async function keepAliveAll(g: Globals, id: bigint): Promise<void> {
   const client = connect(g);
   try {
-    await keepAliveLoop(client, id, print);
+    await keepAliveUntilGone(client, id, (r) => display(g, keepAliveRenderers(r)), g.dialTimeoutMs + 1000);
   } catch (e) {
     throw callFailed(e, ExitCode.BadConnection);
   } finally {

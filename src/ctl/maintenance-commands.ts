@@ -3,10 +3,22 @@ import type { Command } from 'commander';
 import { badArgs, ExitCode, errorMessage } from './exit.js';
 import { alarmText } from './format/cluster.js';
 import { protoJson } from './format/json.js';
-import { readGlobals, requireFormat, withClient } from './globals.js';
+import * as rpc from '../gen/etcdserverpb.js';
+import { fieldsAlarm } from './format/fields.js';
+import { readGlobals, withClient } from './globals.js';
+import { display, protobufBytes, type Renderers } from './output.js';
 import { targetEndpoints } from './endpoint-commands.js';
 import { printErr, printText } from './io.js';
 import { parseIntArg } from './parse.js';
+
+function alarmRenderers(r: rpc.AlarmResponse): Renderers {
+  return {
+    simple: () => alarmText(r),
+    json: () => `${protoJson(r)}\n`,
+    fields: () => fieldsAlarm(r),
+    protobuf: () => protobufBytes(rpc.AlarmResponse, r),
+  };
+}
 
 export function registerMaintenanceCommands(program: Command): void {
   program
@@ -54,9 +66,8 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('Lists all alarms')
     .action(async (_flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.alarmList());
-      printText(g.format === 'json' ? `${protoJson(r)}\n` : alarmText(r));
+      display(g, alarmRenderers(r));
     });
 
   alarm
@@ -64,8 +75,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('Disarms all alarms')
     .action(async (_flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
-      requireFormat(g, 'simple', 'json');
       const r = await withClient(g, (c) => c.alarmDisarm());
-      printText(g.format === 'json' ? `${protoJson(r)}\n` : alarmText(r));
+      display(g, alarmRenderers(r));
     });
 }

@@ -60,6 +60,16 @@ function ctl(args: string[], input?: string): Promise<Run> {
   return startCtl(args, input).done;
 }
 
+/** A failed call is logged first as etcd's client logs it (a zap line with a time and a client ID). */
+async function ctlFailedCall(args: string[], grpcCode: string): Promise<Run> {
+  const r = await ctl(args);
+  const [log, ...rest] = r.stderr.split('\n');
+  const entry = JSON.parse(log ?? '') as { level: string; msg: string; error: string };
+  expect({ level: entry.level, msg: entry.msg }).toEqual({ level: 'warn', msg: 'retrying of unary invoker failed' });
+  expect(entry.error).toMatch(new RegExp(`^rpc error: code = ${grpcCode} desc = `));
+  return { ...r, stderr: rest.join('\n') };
+}
+
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
@@ -154,7 +164,11 @@ describe('raftkvctl put / get / del', () => {
   });
 
   it('reports errors with etcdctl exit codes', async () => {
-    expect(await ctl(['put', '', 'x'])).toMatchObject({ code: 1, stdout: '', stderr: 'Error: etcdserver: key is not provided\n' });
+    expect(await ctlFailedCall(['put', '', 'x'], 'InvalidArgument')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'Error: etcdserver: key is not provided\n',
+    });
     expect(await ctl(['put'])).toMatchObject({
       code: 128,
       stderr: 'Error: put command needs 1 argument and input from stdin or 2 arguments\n',
@@ -186,7 +200,7 @@ describe('raftkvctl lease', () => {
     expect((await ctl(['lease', 'revoke', id])).stdout).toBe(`lease ${id} revoked\n`);
     expect((await ctl(['get', '--prefix', '/lease/'])).stdout).toBe('');
     expect((await ctl(['lease', 'timetolive', id])).stdout).toBe(`lease ${id} already expired\n`);
-    expect(await ctl(['lease', 'revoke', id])).toMatchObject({
+    expect(await ctlFailedCall(['lease', 'revoke', id], 'NotFound')).toMatchObject({
       code: 1,
       stderr: 'Error: failed to revoke lease (etcdserver: requested lease not found)\n',
     });
@@ -224,7 +238,7 @@ describe('raftkvctl watch', () => {
     await ctl(['put', '/c/k', 'v2']);
     const now = await currentRevision();
     expect(await ctl(['compaction', String(now)])).toMatchObject({ code: 0, stdout: `compacted revision ${now}\n` });
-    expect(await ctl(['get', '/c/k', `--rev=${rev}`])).toMatchObject({
+    expect(await ctlFailedCall(['get', '/c/k', `--rev=${rev}`], 'OutOfRange')).toMatchObject({
       code: 1,
       stderr: 'Error: etcdserver: mvcc: required revision has been compacted\n',
     });

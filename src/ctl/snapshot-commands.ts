@@ -7,7 +7,7 @@ import { describeRestoreError, restoreDataDir } from '../server/snapshot-restore
 import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
-import { connect, readGlobals } from './globals.js';
+import { connect, readGlobals, requireFormat } from './globals.js';
 import { printErr, printText } from './io.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
@@ -60,8 +60,9 @@ export function registerSnapshotCommands(program: Command): void {
     .action((args: string[], _flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('snapshot status requires exactly one argument');
+      requireFormat(g, 'simple', 'json', 'table');
       try {
-        printText(snapshotStatusOutput(readSnapshotStatus(args[0]!), g.format));
+        printText(snapshotStatusOutput(readSnapshotStatus(args[0]!), g.format as 'simple' | 'json' | 'table'));
       } catch (e) {
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
         throw e;

@@ -29,10 +29,16 @@ export interface BackgroundOptions extends Omit<CtlOptions, 'stdin' | 'timeoutMs
   keepStdin?: boolean;
 }
 
-function binary(): string {
+/** The program to run and the words that go before its arguments. */
+export interface CtlBinary {
+  cmd: string;
+  prefixArgs: readonly string[];
+}
+
+function etcdctlBinary(): CtlBinary {
   const bin = etcdctlPath();
   if (bin === null) throw new Error('etcdctl not found on PATH (install etcd-client)');
-  return bin;
+  return { cmd: bin, prefixArgs: [] };
 }
 
 function buildArgs(defaultEndpoint: string, args: readonly string[], endpoints: CtlOptions['endpoints']): string[] {
@@ -154,7 +160,11 @@ export class CtlProcess {
 export class Etcdctl {
   private readonly background = new Set<CtlProcess>();
 
-  constructor(readonly endpoint: string) {}
+  /** `binary`: another etcdctl-compatible program (raftkvctl); default the real etcdctl. */
+  constructor(
+    readonly endpoint: string,
+    private readonly binary: () => CtlBinary = etcdctlBinary,
+  ) {}
 
   /** Runs `etcdctl --endpoints=<endpoint> ...args` to completion. */
   async run(args: readonly string[], opts: CtlOptions = {}): Promise<CtlResult> {
@@ -176,7 +186,8 @@ export class Etcdctl {
   }
 
   private startInternal(fullArgs: string[], env: CtlOptions['env'], pipeStdin: boolean): CtlProcess {
-    const child = spawnTracked(binary(), fullArgs, {
+    const bin = this.binary();
+    const child = spawnTracked(bin.cmd, [...bin.prefixArgs, ...fullArgs], {
       env: cleanEnv({ ETCDCTL_API: '3', ...(env ?? {}) }),
       stdio: [pipeStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });

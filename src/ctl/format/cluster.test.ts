@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as rpc from '../../gen/etcdserverpb.js';
-import { alarmText, hashOutput, healthOutput, healthText, memberListOutput, statusOutput } from './cluster.js';
+import { alarmText, hashJson, hashOutput, healthOutput, healthText, memberListOutput, statusJson, statusOutput } from './cluster.js';
+import { protoJson } from './json.js';
 
 const header = (member: bigint): rpc.ResponseHeader => ({ cluster_id: 1295049836938912766n, member_id: member, revision: 52, raft_term: 2 });
 const N1 = 0xb7e1ef5dd31a6c56n;
@@ -52,7 +53,7 @@ describe('member list', () => {
   });
 
   it('json', () => {
-    expect(memberListOutput({ ...members, members: members.members.slice(0, 1) }, 'json')).toBe(
+    expect(`${protoJson({ ...members, members: members.members.slice(0, 1) })}\n`).toBe(
       '{"header":{"cluster_id":1295049836938912766,"member_id":11143160147576197431,"raft_term":2},' +
         '"members":[{"ID":11143160147576197431,"name":"n3","peerURLs":["http://127.0.0.1:32580"],"clientURLs":["http://127.0.0.1:32579"]}]}\n',
     );
@@ -73,7 +74,7 @@ describe('endpoint status / hashkv / health', () => {
   });
 
   it('status json', () => {
-    expect(statusOutput(list, 'json')).toBe(
+    expect(statusJson(list)).toBe(
       '[{"Endpoint":"127.0.0.1:32379","Status":{"header":{"cluster_id":1295049836938912766,"member_id":13250134764953431126,"revision":52,"raft_term":2},' +
         '"version":"3.4.23","dbSize":24576,"leader":13250134764953431126,"raftIndex":91,"raftTerm":2,"raftAppliedIndex":91,"dbSizeInUse":20480}}]\n',
     );
@@ -82,7 +83,7 @@ describe('endpoint status / hashkv / health', () => {
   it('hashkv', () => {
     const h: rpc.HashKVResponse = { header: header(N1), hash: 2652137118, compact_revision: -1 };
     expect(hashOutput([{ endpoint: 'e1', hash: h }], 'simple')).toBe('e1, 2652137118\n');
-    expect(hashOutput([{ endpoint: 'e1', hash: h }], 'json')).toContain('"hash":2652137118,"compact_revision":-1}}]');
+    expect(hashJson([{ endpoint: 'e1', hash: h }])).toContain('"hash":2652137118,"compact_revision":-1}}]');
   });
 
   it('health', () => {

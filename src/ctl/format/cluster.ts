@@ -3,10 +3,10 @@
 import * as rpc from '../../gen/etcdserverpb.js';
 import { formatGoDuration } from './go-duration.js';
 import { humanizeBytes } from './humanize.js';
-import { protoJson, structJson } from './json.js';
+import { structJson } from './json.js';
 import { renderTable } from './table.js';
 
-export type Format = 'simple' | 'json' | 'table';
+export type Format = 'simple' | 'table';
 
 function render(format: Format, header: string[], rows: string[][]): string {
   if (format === 'table') return renderTable(header, rows);
@@ -24,7 +24,6 @@ export function memberRow(m: rpc.Member): string[] {
 }
 
 export function memberListOutput(r: rpc.MemberListResponse, format: Format): string {
-  if (format === 'json') return `${protoJson(r)}\n`;
   return render(format, MEMBER_HEADER, r.members.map(memberRow));
 }
 
@@ -65,8 +64,11 @@ export function statusRow({ endpoint, status: s }: EndpointStatus): string[] {
 }
 
 export function statusOutput(list: EndpointStatus[], format: Format): string {
-  if (format === 'json') return `[${list.map((e) => structJson({ Endpoint: e.endpoint, Status: e.status })).join(',')}]\n`;
   return render(format, STATUS_HEADER, list.map(statusRow));
+}
+
+export function statusJson(list: EndpointStatus[]): string {
+  return `[${list.map((e) => structJson({ Endpoint: e.endpoint, Status: e.status })).join(',')}]\n`;
 }
 
 // ---- endpoint hashkv ----
@@ -77,8 +79,11 @@ export interface EndpointHash {
 }
 
 export function hashOutput(list: EndpointHash[], format: Format): string {
-  if (format === 'json') return `[${list.map((e) => structJson({ Endpoint: e.endpoint, HashKV: e.hash })).join(',')}]\n`;
   return render(format, ['ENDPOINT', 'HASH'], list.map((e) => [e.endpoint, String(e.hash.hash)]));
+}
+
+export function hashJson(list: EndpointHash[]): string {
+  return `[${list.map((e) => structJson({ Endpoint: e.endpoint, HashKV: e.hash })).join(',')}]\n`;
 }
 
 // ---- endpoint health ----

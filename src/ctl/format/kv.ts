@@ -52,7 +52,8 @@ export function watchLines(resp: rpc.WatchResponse, style: KvStyle): Line[] {
 export function watchJson(resp: rpc.WatchResponse): string {
   return structJson({
     Header: new RawJson(protoJson(resp.header ?? {})),
-    Events: new RawJson(resp.events.length === 0 ? 'null' : protoJson(resp.events)),
+    // etcd's client always hands over an event list, empty rather than nil.
+    Events: new RawJson(protoJson(resp.events)),
     CompactRevision: resp.compact_revision,
     Canceled: resp.canceled,
     Created: resp.created,
