@@ -58,14 +58,15 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     return { code: grpc.status.UNKNOWN, message: fromServerError(denied).message.replace(/^etcdserver: /, 'auth: ') };
   };
 
+  // etcd 3.4 answers Alarm and Defragment without a response header (its gateway shows `{}`).
   async function alarm(req: rpc.AlarmRequest): Promise<Reply<rpc.AlarmResponseInit>> {
     if (req.action === rpc.AlarmRequest_AlarmAction.GET) {
-      return reply({ header: makeHeader(d.header), alarms: d.alarms.list().map(toAlarmMember) });
+      return reply({ alarms: d.alarms.list().map(toAlarmMember) });
     }
     const r = await d.writes.alarm(req);
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
-    return reply({ header: makeHeader(d.header, r.value.revision), alarms: v.type === 'alarm' ? v.alarms.map(toAlarmMember) : [] });
+    return reply({ alarms: v.type === 'alarm' ? v.alarms.map(toAlarmMember) : [] });
   }
 
   async function status(): Promise<Reply<rpc.StatusResponseInit>> {
@@ -88,7 +89,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     const denied = admin(meta);
     if (denied !== undefined) return reject(denied);
     d.db.defragment();
-    return reply({ header: makeHeader(d.header) });
+    return reply({});
   }
 
   async function hash(_req: unknown, meta: grpc.Metadata): Promise<Reply<rpc.HashResponseInit>> {

@@ -5,6 +5,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { httpError } from '../http/http-error.js';
 import { httpStatusOf } from './http-status.js';
 import { fromJson, goString, toJson } from './jsonpb.js';
 import { readBody, readJson } from './json-value.js';
@@ -49,13 +50,6 @@ function readAll(req: IncomingMessage): Promise<string> {
   });
 }
 
-function textReply(res: ServerResponse, status: number, text: string): void {
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.writeHead(status);
-  res.end(`${text}\n`);
-}
-
 export class JsonGateway {
   private client: grpc.Client | undefined;
 
@@ -75,8 +69,8 @@ export class JsonGateway {
   /** Serves a request under /v3/ or /v3beta/. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const route = routeFor(new URL(req.url ?? '/', 'http://gateway').pathname);
-    if (route === undefined) return textReply(res, 404, 'Not Found');
-    if (req.method !== 'POST') return textReply(res, 405, 'Method Not Allowed');
+    if (route === undefined) return httpError(res, 404, 'Not Found');
+    if (req.method !== 'POST') return httpError(res, 405, 'Method Not Allowed');
     const client = this.client;
     if (client === undefined) return writeError(res, grpc.status.UNAVAILABLE, 'etcdserver: server stopped', false);
     if (route.requestStream) this.stream(client, route, req, res);

@@ -6,6 +6,7 @@ import type net from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { JsonGateway } from '../gateway/gateway.js';
+import { httpError } from './http-error.js';
 
 export interface HttpApi {
   /** etcd's /health verdict: a leader is known and no alarm is raised. */
@@ -13,14 +14,6 @@ export interface HttpApi {
   versions: { etcdserver: string; etcdcluster: string };
   metrics: Registry;
   gateway: JsonGateway;
-}
-
-/** Go's http.Error: plain text, newline-terminated. */
-function httpError(res: http.ServerResponse, status: number, text: string): void {
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.writeHead(status);
-  res.end(`${text}\n`);
 }
 
 function getOnly(req: http.IncomingMessage, res: http.ServerResponse): boolean {
