@@ -122,7 +122,7 @@ export class JsonGateway {
             writeError(res, grpc.status.INVALID_ARGUMENT, msg.message, false);
             return;
           }
-          call.end();
+          if (route.halfClose) call.end();
           return;
         }
         if (r.kind === 'value') pos = r.end;
@@ -131,7 +131,7 @@ export class JsonGateway {
       }
       if (final && reading) {
         reading = false;
-        call.end();
+        if (route.halfClose) call.end();
       }
     };
     req.setEncoding('utf8');

@@ -32,7 +32,8 @@ function isZero(f: protobuf.Field, v: unknown): boolean {
   if (typeof v === 'number') return v === 0;
   if (typeof v === 'boolean') return !v;
   if (typeof v === 'string') return v.length === 0;
-  if (v instanceof Uint8Array) return v.length === 0;
+  // protobufjs decodes an empty bytes field as a plain empty array.
+  if (f.type === 'bytes') return (v as ArrayLike<number>).length === 0;
   // A 64-bit integer: a Long (or a number, handled above).
   const long = v as protobuf.Long;
   return long.low === 0 && long.high === 0;
@@ -46,7 +47,7 @@ function scalarJson(f: protobuf.Field, v: unknown): string {
     return name !== undefined ? goString(name) : String(v);
   }
   if (LONGS.has(f.type)) return `"${String(v)}"`;
-  if (f.type === 'bytes') return `"${Buffer.from(v as Uint8Array).toString('base64')}"`;
+  if (f.type === 'bytes') return `"${Buffer.from(v as ArrayLike<number>).toString('base64')}"`;
   if (f.type === 'string') return goString(v as string);
   return String(v);
 }

@@ -12,6 +12,12 @@ export interface Route {
   requestStream: boolean;
   /** Streamed responses are written as they come, one `{"result":...}` line each. */
   responseStream: boolean;
+  /**
+   * Whether the end of the body half-closes the call. etcd's watch server goes on sending to a
+   * client that has stopped sending, so a watch lasts until the HTTP client goes away; raftkv's
+   * ends the stream on half-close, so the gateway keeps Watch open instead.
+   */
+  halfClose: boolean;
 }
 
 const BINDINGS: ReadonlyArray<readonly [string, string, string]> = [
@@ -68,6 +74,7 @@ function resolve(service: string, method: string): Route {
     response: messageType(`etcdserverpb.${m.responseType}`),
     requestStream: m.requestStream === true,
     responseStream: m.responseStream === true,
+    halfClose: !(service === 'Watch' && method === 'Watch'),
   };
 }
 
