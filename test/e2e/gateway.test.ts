@@ -25,6 +25,8 @@ const MEMBER_SPECIFIC = new Set([
   'name',
   'peerURLs',
   'clientURLs',
+  'token',
+  'memberID',
 ]);
 
 function blank(v: unknown, inMembers = false): unknown {
@@ -54,8 +56,9 @@ interface Answer {
   body: unknown;
 }
 
-async function call(node: NodeHandle, path: string, body?: string, method = 'POST'): Promise<Answer> {
-  const res = await fetch(`${node.clientUrl}${path}`, { method, body, signal: AbortSignal.timeout(20_000) });
+async function call(node: NodeHandle, path: string, body?: string, method = 'POST', token?: string): Promise<Answer> {
+  const headers: Record<string, string> = token === undefined ? {} : { Authorization: token };
+  const res = await fetch(`${node.clientUrl}${path}`, { method, body, headers, signal: AbortSignal.timeout(20_000) });
   return {
     status: res.status,
     contentType: res.headers.get('content-type'),
@@ -97,10 +100,20 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
 
   /** Sends the request to etcd, then raftkv, and expects the same answer. */
   async function same(path: string, body?: string, method = 'POST'): Promise<Answer> {
+    return sameEach(path, () => body, method);
+  }
+
+  /** Like same(), with a body (and auth token) of each node's own. */
+  async function sameEach(
+    path: string,
+    body: (n: NodeHandle) => string | undefined,
+    method = 'POST',
+    token: (n: NodeHandle) => string | undefined = () => undefined,
+  ): Promise<Answer> {
     const [e, r] = nodes();
-    const want = await call(e, path, body, method);
-    const got = await call(r, path, body, method);
-    expect(got, `${method} ${path} ${body ?? ''}`).toEqual(want);
+    const want = await call(e, path, body(e), method, token(e));
+    const got = await call(r, path, body(r), method, token(r));
+    expect(got, `${method} ${path} ${body(r) ?? ''}`).toEqual(want);
     return got;
   }
 
@@ -197,6 +210,49 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     await same('/v3/auth/role/list', '{}');
     await same('/v3/auth/role/get', JSON.stringify({ role: 'nope' }));
     await same('/v3/auth/authenticate', JSON.stringify({ name: 'root', password: 'x' }));
+  });
+
+  it('/health fails (503) while an alarm is raised, and writes are refused', async () => {
+    const ids = new Map<NodeHandle, string>();
+    for (const n of nodes()) {
+      const status = await fetch(`${n.clientUrl}/v3/maintenance/status`, { method: 'POST', body: '{}' });
+      const parsed = (await status.json()) as { header: { member_id: string } };
+      ids.set(n, parsed.header.member_id);
+    }
+    const alarm = (action: string) => (n: NodeHandle) => JSON.stringify({ action, memberID: ids.get(n), alarm: 'NOSPACE' });
+    try {
+      await sameEach('/v3/maintenance/alarm', alarm('ACTIVATE'));
+      const sick = await same('/health', undefined, 'GET');
+      expect(sick.status).toBe(503);
+      expect(sick.body).toEqual({ json: { health: 'false' }, keys: ['"health":'] });
+      await same('/v3/kv/put', JSON.stringify({ key: b64('a'), value: b64('a') }));
+    } finally {
+      await sameEach('/v3/maintenance/alarm', alarm('DEACTIVATE'));
+    }
+    expect((await same('/health', undefined, 'GET')).status).toBe(200);
+  });
+
+  it('Auth: enable, authenticate, the token in the Authorization header, disable', async () => {
+    await same('/v3/auth/user/add', JSON.stringify({ name: 'root', password: 'pw' }));
+    await same('/v3/auth/user/grant', JSON.stringify({ user: 'root', role: 'root' }));
+    await same('/v3/auth/enable', '{}');
+    const tokens = new Map<NodeHandle, string>();
+    for (const n of nodes()) {
+      const res = await fetch(`${n.clientUrl}/v3/auth/authenticate`, { method: 'POST', body: JSON.stringify({ name: 'root', password: 'pw' }) });
+      tokens.set(n, ((await res.json()) as { token: string }).token);
+    }
+    const token = (n: NodeHandle): string | undefined => tokens.get(n);
+    const range = (): string => JSON.stringify({ key: b64('a') });
+    await same('/v3/kv/range', range());
+    await sameEach('/v3/kv/range', range, 'POST', token);
+    await sameEach('/v3/kv/range', range, 'POST', () => 'bogus');
+    await sameEach('/v3/auth/user/get', () => JSON.stringify({ name: 'root' }), 'POST', token);
+    await sameEach('/v3/auth/role/add', () => JSON.stringify({ name: 'r' }), 'POST', token);
+    const perm = { permType: 'READWRITE', key: b64('a'), range_end: b64('b') };
+    await sameEach('/v3/auth/role/grant', () => JSON.stringify({ name: 'r', perm }), 'POST', token);
+    await sameEach('/v3/auth/role/get', () => JSON.stringify({ role: 'r' }), 'POST', token);
+    await sameEach('/v3/auth/disable', () => '{}', 'POST', token);
+    await same('/v3/auth/authenticate', JSON.stringify({ name: 'root', password: 'pw' }));
   });
 
   it('streams a watch as one {"result":...} line per response, created first', async () => {
