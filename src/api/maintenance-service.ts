@@ -140,7 +140,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
       try {
         const size = (await fh.stat()).size;
         const digest = createHash('sha256');
-        const header = makeHeader(d.header);
+        // As etcd 3.4: no response header, and the count left excludes the trailing digest.
         let sent = 0;
         while (sent < size && !cancelled) {
           const buf = Buffer.allocUnsafe(Math.min(SNAPSHOT_CHUNK, size - sent));
@@ -149,7 +149,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
           const chunk = buf.subarray(0, bytesRead);
           digest.update(chunk);
           sent += bytesRead;
-          if (!call.write({ header, remaining_bytes: size - sent + 32, blob: chunk })) {
+          if (!call.write({ remaining_bytes: size - sent, blob: chunk })) {
             await new Promise<void>((resolve) => {
               call.once('drain', resolve);
               call.once('cancelled', resolve);
@@ -157,7 +157,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
           }
         }
         if (cancelled) return;
-        call.write({ header, remaining_bytes: 0, blob: digest.digest() });
+        call.write({ remaining_bytes: 0, blob: digest.digest() });
         call.end();
       } finally {
         await fh.close();

@@ -212,6 +212,22 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     await same('/v3/auth/authenticate', JSON.stringify({ name: 'root', password: 'x' }));
   });
 
+  it('streams a snapshot as etcd 3.4 does: blobs without header, the SHA-256 last', async () => {
+    for (const n of nodes()) {
+      const res = await fetch(`${n.clientUrl}/v3/maintenance/snapshot`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(200);
+      const results = (await res.text())
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => (JSON.parse(l) as { result: { blob: string; remaining_bytes?: string } }).result);
+      expect(results.length, n.target).toBeGreaterThanOrEqual(2);
+      for (const r of results) expect(Object.keys(r).every((k) => k === 'blob' || k === 'remaining_bytes'), n.target).toBe(true);
+      // The last data chunk leaves nothing to send but the digest, which is not counted.
+      expect(results.at(-2)?.remaining_bytes, n.target).toBeUndefined();
+      expect(Buffer.from(results.at(-1)?.blob ?? '', 'base64').length, n.target).toBe(32);
+    }
+  });
+
   it('/health fails (503) while an alarm is raised, and writes are refused', async () => {
     const ids = new Map<NodeHandle, string>();
     for (const n of nodes()) {
