@@ -39,8 +39,13 @@ function blank(v: unknown, inMembers = false): unknown {
   return out;
 }
 
-/** A body as compared: parsed JSON (key order kept by the text itself), else the text. */
+/**
+ * A body as compared: parsed JSON with its keys in order, else the text; a stream's body, one
+ * value per line.
+ */
 function comparable(text: string): unknown {
+  const lines = text.split('\n').filter((l) => l !== '');
+  if (lines.length > 1) return lines.map(comparable);
   try {
     return { json: blank(JSON.parse(text)), keys: text.match(/"[^"]*":/g) };
   } catch {
@@ -188,6 +193,12 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     const ttl = await call(nodes()[1], '/v3/lease/timetolive', JSON.stringify({ ID: '4242', keys: true }));
     expect(ttl.body).toMatchObject({ json: { ID: '4242', grantedTTL: '60' } });
     await same('/v3/lease/timetolive', JSON.stringify({ ID: '999' }));
+    // A 64-bit ID written as a JSON number keeps every digit.
+    await same('/v3/lease/timetolive', '{"ID":2389619450331478801}');
+    // Streams: several requests in one body, an empty body, a bad first request (Unknown, 500).
+    await same('/v3/lease/keepalive', '{"ID":"1"}{"ID":"2"}');
+    await same('/v3/lease/keepalive', '');
+    expect((await same('/v3/watch', 'xx')).status).toBe(500);
     await same('/v3/lease/leases', '{}');
     await same('/v3/kv/lease/leases', '{}');
     await same('/v3/lease/revoke', JSON.stringify({ ID: '4242' }));

@@ -116,10 +116,11 @@ export class JsonGateway {
         const msg = r.kind === 'value' ? fromJson(route.request, r.value) : { ok: false as const, message: r.message };
         if (!msg.ok) {
           reading = false;
-          // A bad first request fails the whole call; later ones just end what the client sends.
+          // A bad first request fails the whole call (grpc-gateway reports it as Unknown, 500);
+          // later ones just end what the client sends.
           if (sent === 0) {
             call.cancel();
-            writeError(res, grpc.status.INVALID_ARGUMENT, msg.message, false);
+            writeError(res, grpc.status.UNKNOWN, msg.message, false);
             return;
           }
           if (route.halfClose) call.end();
@@ -144,15 +145,21 @@ export class JsonGateway {
       }
     });
     req.on('end', () => pump(true));
-    this.forward(call, res, route.response);
+    // grpc-gateway reads the server's header metadata only after a first request went out.
+    this.forward(call, res, route.response, () => sent > 0);
   }
 
   /** Writes streamed responses as grpc-gateway's ForwardResponseStream does. */
-  private forward(call: grpc.ClientReadableStream<Buffer>, res: ServerResponse, response: protobuf.Type): void {
+  private forward(
+    call: grpc.ClientReadableStream<Buffer>,
+    res: ServerResponse,
+    response: protobuf.Type,
+    headerMetadata: () => boolean = () => true,
+  ): void {
     const start = (): void => {
       if (res.headersSent) return;
       res.setHeader('Content-Type', 'application/json');
-      res.setHeader('Grpc-Metadata-Content-Type', 'application/grpc');
+      if (headerMetadata()) res.setHeader('Grpc-Metadata-Content-Type', 'application/grpc');
       res.writeHead(200);
     };
     call.on('metadata', start);
