@@ -225,6 +225,7 @@ export class Daemon {
           dbSize: () => sm.size(),
           dbSizeInUse: () => sm.sizeInUse(),
           quotaBytes: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
+          memberId: memberId.toString(16),
         },
       },
       logger,

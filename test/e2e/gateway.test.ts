@@ -330,6 +330,9 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
       expect(names, name).toContain(name);
     }
     expect(text).toMatch(/^etcd_server_has_leader 1$/m);
+    expect(text).toMatch(/^etcd_server_version\{server_version="3\.4\.23"\} 1$/m);
+    expect(text).toMatch(/^etcd_cluster_version\{cluster_version="3\.4"\} 1$/m);
+    expect(text).toMatch(/^etcd_server_id\{server_id="[0-9a-f]+"\} 1$/m);
     expect(text).toMatch(/^# TYPE etcd_server_leader_changes_seen_total counter$/m);
     // The gateway's own calls are gRPC calls to the member, counted by method and code.
     expect(text).toMatch(/^grpc_server_handled_total\{[^}]*grpc_method="Range"[^}]*grpc_code="OK"[^}]*\} [1-9]/m);

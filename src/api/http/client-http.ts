@@ -26,7 +26,8 @@ export class ClientHttp {
   private readonly front: HttpFront;
 
   constructor(deps: ClientHttpDeps, logger: Logger) {
-    const registry = metricsRegistry(deps.metrics);
+    // etcd labels its cluster version major.minor.
+    const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
     this.interceptor = grpcHandledInterceptor(registry);
     this.front = new HttpFront(
       {

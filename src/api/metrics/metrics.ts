@@ -13,6 +13,8 @@ export interface Metrics {
   dbSize(): number;
   dbSizeInUse(): number;
   quotaBytes: number;
+  /** This member's ID in hex, as etcd labels etcd_server_id. */
+  memberId: string;
 }
 
 /** A counter that shows a total kept elsewhere. */
@@ -39,9 +41,19 @@ function mirroredGauge(registry: Registry, name: string, help: string, read: () 
   });
 }
 
-export function metricsRegistry(m: Metrics): Registry {
+/** A constant 1 whose label carries the value, as etcd exports versions and IDs. */
+function info(registry: Registry, name: string, help: string, label: string, value: string): void {
+  new Gauge({ name, help, labelNames: [label], registers: [registry] }).set({ [label]: value }, 1);
+}
+
+export function metricsRegistry(m: Metrics, versions: { server: string; cluster: string }): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const which = (label: string, what: string): string => `Which version is running. 1 for '${label}' label with current ${what}.`;
+  info(registry, 'etcd_server_version', which('server_version', 'version'), 'server_version', versions.server);
+  info(registry, 'etcd_cluster_version', which('cluster_version', 'cluster version'), 'cluster_version', versions.cluster);
+  const id = "Server or member ID in hexadecimal format. 1 for 'server_id' label with current ID.";
+  info(registry, 'etcd_server_id', id, 'server_id', m.memberId);
   const g = (name: string, help: string, read: () => number): void => mirroredGauge(registry, name, help, read);
   g('etcd_server_has_leader', 'Whether or not a leader exists. 1 is existence, 0 is not.', () => (m.hasLeader() ? 1 : 0));
   g('etcd_server_is_leader', 'Whether or not this member is a leader. 1 if is, 0 otherwise.', () => (m.isLeader() ? 1 : 0));
