@@ -50,6 +50,15 @@ function readAll(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A response from the member as JSON; undefined if it does not decode. */
+function render(type: protobuf.Type, bytes: Buffer): string | undefined {
+  try {
+    return toJson(type, type.decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 export class JsonGateway {
   private client: grpc.Client | undefined;
 
@@ -66,15 +75,15 @@ export class JsonGateway {
     this.client = undefined;
   }
 
-  /** Serves a request under /v3/ or /v3beta/. */
-  handle(req: IncomingMessage, res: ServerResponse): void {
-    const route = routeFor(new URL(req.url ?? '/', 'http://gateway').pathname);
+  /** Serves a request for `path`, under /v3/ or /v3beta/. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const route = routeFor(path);
     if (route === undefined) return httpError(res, 404, 'Not Found');
     if (req.method !== 'POST') return httpError(res, 405, 'Method Not Allowed');
     const client = this.client;
     if (client === undefined) return writeError(res, grpc.status.UNAVAILABLE, 'etcdserver: server stopped', false);
     if (route.requestStream) this.stream(client, route, req, res);
-    else void this.unary(client, route, req, res);
+    else this.unary(client, route, req, res).catch(() => res.destroy()); // the request broke off
   }
 
   private async unary(client: grpc.Client, route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -93,7 +102,8 @@ export class JsonGateway {
         writeError(res, err?.code ?? grpc.status.UNKNOWN, err?.details ?? 'no response', true);
         return;
       }
-      const body = toJson(route.response, route.response.decode(value));
+      const body = render(route.response, value);
+      if (body === undefined) return writeError(res, grpc.status.INTERNAL, 'undecodable response', true);
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Grpc-Metadata-Content-Type', 'application/grpc');
       res.setHeader('Content-Length', Buffer.byteLength(body));
@@ -165,7 +175,12 @@ export class JsonGateway {
     call.on('metadata', start);
     call.on('data', (b: Buffer) => {
       start();
-      res.write(`{"result":${toJson(response, response.decode(b))}}\n`);
+      const body = render(response, b);
+      if (body === undefined) {
+        call.cancel();
+        return;
+      }
+      res.write(`{"result":${body}}\n`);
     });
     call.on('status', (s: grpc.StatusObject) => {
       if (s.code === grpc.status.OK || res.writableEnded) {

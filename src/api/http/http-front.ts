@@ -16,6 +16,15 @@ export interface HttpApi {
   gateway: JsonGateway;
 }
 
+/** The request's path without its query; '' for a target that is not a path. */
+function pathOf(req: http.IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://client').pathname;
+  } catch {
+    return '';
+  }
+}
+
 function getOnly(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (req.method === 'GET') return true;
   res.setHeader('Allow', 'GET');
@@ -46,6 +55,7 @@ export class HttpFront {
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+    req.on('error', () => undefined); // a client that breaks off; 'close' cleans up
     // etcd's client handler allows any origin (its --cors default).
     res.setHeader('Access-Control-Allow-Headers', 'accept, content-type, authorization');
     res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS, PUT, DELETE');
@@ -54,9 +64,9 @@ export class HttpFront {
       res.end();
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://client').pathname;
+    const path = pathOf(req);
     if (path.startsWith('/v3/') || path.startsWith('/v3beta/')) {
-      this.api.gateway.handle(req, res);
+      this.api.gateway.handle(req, res, path);
       return;
     }
     switch (path) {
