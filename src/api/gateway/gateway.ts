@@ -33,8 +33,13 @@ function writeError(res: ServerResponse, code: grpc.status, message: string, cal
   res.end(body);
 }
 
+/** grpc-gateway's incoming header mapping: `Grpc-Metadata-<key>` headers, and Authorization. */
 function metadataOf(req: IncomingMessage): grpc.Metadata {
   const md = new grpc.Metadata();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (!name.startsWith('grpc-metadata-') || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) md.add(name.slice('grpc-metadata-'.length), v);
+  }
   // etcd's gateway forwards Authorization; its gRPC server reads the token from either key.
   const token = req.headers.authorization;
   if (token !== undefined && token !== '') md.set('token', token);
