@@ -6,11 +6,13 @@ import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
 import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
-import { ClientFront, formatAddress } from './h2/client-front.js';
+import { ClientFront, formatAddress, type ListenAddress } from './h2/client-front.js';
 import { healthService } from './health-service.js';
+import { ClientHttp } from './http/client-http.js';
 import { kvService, type KvDeps } from './kv-service.js';
 import { leaseService, type LeaseDeps } from './lease-service.js';
 import { maintenanceService, type MaintenanceDeps } from './maintenance-service.js';
+import type { Metrics } from './metrics/metrics.js';
 import { watchService, type WatchDeps } from './watch-service.js';
 
 /** Everything the client port's services need, handed over by the composition root. */
@@ -27,6 +29,8 @@ export interface ClientApi {
   auth: AuthDeps;
   /** SERVING for grpc.health.v1 while true. */
   running: () => boolean;
+  /** What /metrics and /health report. */
+  metrics: Metrics;
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -34,25 +38,28 @@ const GRPC_OVERHEAD_BYTES = 512 * 1024;
 /** How long stop() lets in-flight calls finish before cutting connections. */
 const SHUTDOWN_GRACE_MS = 2000;
 
-// The client port: etcd's v3 gRPC services plus grpc.health.v1. Connections
-// are accepted by ClientFront (not bindAsync), which fixes up the :authority
-// that etcdctl's per-endpoint commands send before nghttp2 sees it.
+// The client port: etcd's v3 gRPC services plus grpc.health.v1, and over HTTP/1.1 the JSON
+// gateway, /health, /version and /metrics. Connections are accepted by ClientFront (not
+// bindAsync), which fixes up the :authority that etcdctl's per-endpoint commands send before
+// nghttp2 sees it, and hands HTTP/1.1 connections to ClientHttp.
 export class ClientServer {
   private readonly grpcServer: grpc.Server;
   private readonly front: ClientFront;
   private readonly stopWatches: () => void;
+  private readonly http: ClientHttp;
 
   constructor(
     private readonly api: ClientApi,
     private readonly logger: Logger,
   ) {
+    this.http = new ClientHttp({ metrics: api.metrics, alarmCount: () => api.maintenance.alarms.list().length }, logger);
     this.grpcServer = new grpc.Server({
       'grpc.max_receive_message_length': api.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
-      // Only TLS connections carry certificates; plain ones skip the interceptor's per-call cost.
-      interceptors: api.tls === undefined ? [] : [certIdentity],
+      // Metrics for every call; certificate identity only where connections can carry certificates.
+      interceptors: api.tls === undefined ? [this.http.interceptor] : [this.http.interceptor, certIdentity],
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;
@@ -63,19 +70,23 @@ export class ClientServer {
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
     this.grpcServer.addService(health.HealthService, healthService(api.running));
-    this.front = new ClientFront(this.grpcServer, logger, undefined, api.tls);
+    this.front = new ClientFront(this.grpcServer, logger, (socket) => this.http.accept(socket), api.tls);
   }
 
   async run(): Promise<void> {
+    let first: ListenAddress | undefined;
     for (const url of this.api.listenUrls) {
       for (const addr of await this.front.listen(url)) {
+        first ??= addr;
         this.logger.info({ address: formatAddress(addr) }, 'serving client requests');
       }
     }
+    if (first !== undefined) this.http.connect(first);
   }
 
   async stop(): Promise<void> {
     this.stopWatches();
+    this.http.close();
     this.front.drain(SHUTDOWN_GRACE_MS);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

@@ -59,14 +59,15 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     return { code: grpc.status.UNKNOWN, message: fromServerError(denied).message.replace(/^etcdserver: /, 'auth: ') };
   };
 
+  // etcd 3.4 answers Alarm and Defragment without a response header (its gateway shows `{}`).
   async function alarm(req: rpc.AlarmRequest): Promise<Reply<rpc.AlarmResponseInit>> {
     if (req.action === rpc.AlarmRequest_AlarmAction.GET) {
-      return reply({ header: makeHeader(d.header), alarms: d.alarms.list().map(toAlarmMember) });
+      return reply({ alarms: d.alarms.list().map(toAlarmMember) });
     }
     const r = await d.writes.alarm(req);
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
-    return reply({ header: makeHeader(d.header, r.value.revision), alarms: v.type === 'alarm' ? v.alarms.map(toAlarmMember) : [] });
+    return reply({ alarms: v.type === 'alarm' ? v.alarms.map(toAlarmMember) : [] });
   }
 
   async function status(): Promise<Reply<rpc.StatusResponseInit>> {
@@ -89,7 +90,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
     const denied = admin(meta);
     if (denied !== undefined) return reject(denied);
     d.db.defragment();
-    return reply({ header: makeHeader(d.header) });
+    return reply({});
   }
 
   async function hash(_req: unknown, meta: grpc.Metadata): Promise<Reply<rpc.HashResponseInit>> {
@@ -143,7 +144,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
       try {
         const size = (await fh.stat()).size;
         const digest = createHash('sha256');
-        const header = makeHeader(d.header);
+        // As etcd 3.4: no response header, and the count left excludes the trailing digest.
         let sent = 0;
         while (sent < size && !cancelled) {
           const buf = Buffer.allocUnsafe(Math.min(SNAPSHOT_CHUNK, size - sent));
@@ -152,7 +153,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
           const chunk = buf.subarray(0, bytesRead);
           digest.update(chunk);
           sent += bytesRead;
-          if (!call.write({ header, remaining_bytes: size - sent + 32, blob: chunk })) {
+          if (!call.write({ remaining_bytes: size - sent, blob: chunk })) {
             await new Promise<void>((resolve) => {
               call.once('drain', resolve);
               call.once('cancelled', resolve);
@@ -160,7 +161,7 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
           }
         }
         if (cancelled) return;
-        call.write({ header, remaining_bytes: 0, blob: digest.digest() });
+        call.write({ remaining_bytes: 0, blob: digest.digest() });
         call.end();
       } finally {
         await fh.close();

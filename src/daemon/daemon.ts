@@ -25,6 +25,7 @@ import { AppliedIndexWaiters } from '../server/waiters.js';
 import { Writes } from '../server/writes.js';
 import { hasCert } from '../tls/settings.js';
 import { WatchHub } from '../watch/index.js';
+import { CountedProposer } from './counted-proposer.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
 
@@ -116,8 +117,12 @@ export class Daemon {
       timeoutMs: REQUEST_TIMEOUT_MS,
       admits: (req) => quota.admits(req),
     };
-    const proposer = parts.proposer?.(proposerOptions) ?? new Proposer(proposerOptions);
+    // A replaced proposer (fault injection) leaves the proposal counts of /metrics at zero.
+    const counted = parts.proposer === undefined ? new CountedProposer(proposerOptions) : undefined;
+    const proposer = parts.proposer?.(proposerOptions) ?? counted ?? new Proposer(proposerOptions);
     this.proposer = proposer;
+    let leaderChanges = 0;
+    consensus.onNewLeader(() => leaderChanges++);
     const writes = new Writes(proposer, ids);
     this.barrier = new ReadBarrier(consensus, this.appliedWaiters, REQUEST_TIMEOUT_MS);
     const gate = parts.readGate?.(this.barrier) ?? this.barrier;
@@ -211,6 +216,21 @@ export class Daemon {
         },
         auth: { header, auth: sm.auth, gate, writes },
         running: () => this.running && !this.stopped,
+        metrics: {
+          hasLeader: () => consensus.status().leader !== 0n,
+          isLeader: () => consensus.status().leader === memberId,
+          leaderChanges: () => leaderChanges,
+          proposals: () => ({
+            committed: consensus.status().commitIndex,
+            applied: sm.appliedIndex(),
+            pending: counted?.pending ?? 0,
+            failed: counted?.failed ?? 0,
+          }),
+          dbSize: () => sm.size(),
+          dbSizeInUse: () => sm.sizeInUse(),
+          quotaBytes: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
+          memberId: memberId.toString(16),
+        },
       },
       logger,
     );

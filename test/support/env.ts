@@ -56,12 +56,15 @@ export interface Prereqs {
 
 /**
  * Checks the external tools a test file needs. `etcdctl: true` for files that
- * drive the real etcdctl. The server binary is always required: the etcd
+ * drive the real etcdctl; `etcd: true` for files that compare with a real etcd 3.4. The server binary is always required: the etcd
  * binary when targeting etcd (skippable outside CI), raftkv's build output
  * when targeting raftkv (never skipped: that is the product under test).
  */
-export function prereqs(need: { etcdctl?: boolean }): Prereqs {
+export function prereqs(need: { etcdctl?: boolean; etcd?: boolean }): Prereqs {
   const missing: string[] = [];
+  if (need.etcd === true && etcdPath() === null) {
+    missing.push('etcd (etcd 3.4 server, to compare against; Debian package etcd-server) is not on PATH');
+  }
   if (need.etcdctl === true && etcdctlPath() === null) {
     missing.push('etcdctl (etcd 3.4 client; Debian package etcd-client) is not on PATH');
   }
