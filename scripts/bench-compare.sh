@@ -3,6 +3,8 @@
 # the same way on loopback, each driven by `etcdctl check perf` and scripts/bench.ts in turn.
 # Usage: npm run build && scripts/bench-compare.sh [perf-load: s|m|l] [bench total]
 # Needs /usr/bin/etcd and /usr/bin/etcdctl (Debian etcd-server, etcd-client).
+# REWRITE_PATH=1: raftkv runs check perf a second time through http:// endpoints (the :authority
+# rewrite path of the client port) after the first (native sockets).
 # PROFILE_DIR=/some/dir: raftkv members run with node --cpu-prof and leave their profiles (one per
 # thread) in PROFILE_DIR/n1..n3; summarise them with node dist-dev/scripts/cpuprofile-summary.js.
 set -euo pipefail
@@ -67,6 +69,12 @@ run_suite() { # $1 = kind
   # A failed latency bound is printed without a PASS/FAIL prefix ("Slowest request took too long: ...").
   ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD" 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true
   echo "--- RSS after check perf (MiB per node): $(rss)"
+  if [ "$kind" = raftkv ] && [ -n "${REWRITE_PATH:-}" ]; then
+    # etcdctl sends an endpoint given as http://host:port as its :authority, which nghttp2 refuses:
+    # these connections take the client port's JavaScript rewriter instead of the native socket.
+    echo "--- etcdctl check perf --load=$LOAD through http:// endpoints (authority rewrite path)"
+    ETCDCTL_API=3 etcdctl --endpoints="$(echo "$ENDPOINTS" | sed 's|^|http://|; s|,|,http://|g')" check perf --load="$LOAD" --prefix=/rewrite-perf 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true
+  fi
 }
 
 # Fixed ports below the kernel's ephemeral range (32768+), where client connections could hold them.

@@ -49,7 +49,6 @@ describe.skipIf(pre.skip)('raftkvctl = etcdctl (read-only commands, every format
         ['endpoint', 'status', '--cluster'],
         ['endpoint', 'hashkv'],
         ['endpoint', 'hashkv', '--cluster'],
-        ['alarm', 'list'],
         ['lease', 'list'],
       ];
       for (const args of cases) {
@@ -58,12 +57,16 @@ describe.skipIf(pre.skip)('raftkvctl = etcdctl (read-only commands, every format
         });
       }
 
-      it('alarm disarm (with no alarm: no header, which etcdctl -w fields dereferences)', async () => {
-        const [a, b] = await p().both(['alarm', 'disarm', '-w', w]);
-        // Go's panic stack is not reproduced: its first line and the exit status are.
-        const firstLine = (s: string): string => s.split('\n')[0]!;
-        expectSame({ ...a, stderr: firstLine(a.stderr) }, { ...b, stderr: firstLine(b.stderr) }, { binary: w === 'protobuf' });
-      });
+      // etcd 3.4 answers Alarm without a response header (etcdctl -w json prints {}), which
+      // etcdctl -w fields dereferences and panics on; checked against etcd 3.4.23.
+      for (const sub of ['list', 'disarm']) {
+        it(`alarm ${sub} (no header, which etcdctl -w fields dereferences)`, async () => {
+          const [a, b] = await p().both(['alarm', sub, '-w', w]);
+          // Go's panic stack is not reproduced: its first line and the exit status are.
+          const firstLine = (s: string): string => s.split('\n')[0]!;
+          expectSame({ ...a, stderr: firstLine(a.stderr) }, { ...b, stderr: firstLine(b.stderr) }, { binary: w === 'protobuf' });
+        });
+      }
 
       it('lease timetolive --keys / keep-alive --once', async () => {
         await p().expectSame(['lease', 'timetolive', leaseHex, '--keys', '-w', w], { norm: ttlNorm });
