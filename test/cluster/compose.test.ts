@@ -1,7 +1,7 @@
 // docker-compose.yml and `npm run cluster` describe the same cluster: every
 // service runs the flags LocalCluster runs for the node of the same name
 // (same flags, same values up to host names, ports and the data dir path),
-// publishes that node's client port, and its healthcheck one-liner works
+// publishes that node's client port, and its healthcheck (raftkvctl endpoint health) works
 // against a real node. `docker compose config -q` runs only where a compose
 // binary exists (no Docker engine is needed for it).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -174,36 +174,36 @@ describe('docker-compose.yml matches the local launcher', () => {
       await node?.stop();
     });
 
-    const script = (): string => {
-      const scripts = NAMES.map((n) => {
+    const command = (): string[] => {
+      const commands = NAMES.map((n) => {
         const hc = asMap(asMap(services[n], n)['healthcheck'], `${n}.healthcheck`);
-        const test = asStrings(hc['test'], `${n}.healthcheck.test`);
-        expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
-        expect(test).toHaveLength(4);
-        return test[3] as string;
+        return asStrings(hc['test'], `${n}.healthcheck.test`);
       });
-      expect(new Set(scripts).size).toBe(1);
-      const s = scripts[0] as string;
-      // Compose would interpolate "$"; the script must not contain any.
-      expect(s).not.toContain('$');
-      expect(s).toContain('/app/node_modules/@grpc/grpc-js');
-      expect(s).toContain('"127.0.0.1:2379"');
-      return s;
+      expect(new Set(commands.map((c) => JSON.stringify(c))).size).toBe(1);
+      const c = commands[0] as string[];
+      // The image puts raftkvctl on the PATH (Dockerfile); compose would interpolate "$".
+      expect(c.slice(0, 2)).toEqual(['CMD', 'raftkvctl']);
+      expect(c.join(' ')).not.toContain('$');
+      expect(c).toContain('--endpoints=127.0.0.1:2379');
+      return c.slice(2);
     };
 
-    const run = (s: string, endpoint: string): number => {
-      const local = s.replace('/app/node_modules/', `${path.join(REPO_ROOT, 'node_modules')}/`).replace('127.0.0.1:2379', endpoint);
-      // cwd: like the image's WORKDIR /app, an ES-module package ("type": "module"); -e code is still CommonJS.
-      const r = spawnSync(process.execPath, ['-e', local], { cwd: REPO_ROOT, timeout: 15_000, encoding: 'utf8' });
+    const run = (args: string[], endpoint: string): number => {
+      const local = args.map((a) => a.replace('127.0.0.1:2379', endpoint));
+      const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'src', 'bin', 'raftkvctl.js'), ...local], {
+        cwd: REPO_ROOT,
+        timeout: 15_000,
+        encoding: 'utf8',
+      });
       if (r.status !== 0 && r.status !== 1) throw new Error(`healthcheck crashed (status ${r.status}): ${r.stderr}`);
       return r.status;
     };
 
     it('passes against a serving node and fails against a dead port', async () => {
-      const s = script();
+      const args = command();
       if (node === undefined) throw new Error('node not started');
-      expect(run(s, node.endpoint)).toBe(0);
-      expect(run(s, `127.0.0.1:${await freePort()}`)).toBe(1);
+      expect(run(args, node.endpoint)).toBe(0);
+      expect(run(args, `127.0.0.1:${await freePort()}`)).toBe(1);
     });
   });
 
