@@ -9,17 +9,10 @@ import { BoltWriter, type BoltEntry } from '../bbolt/writer.js';
 import { AUTH_KEY, BUCKET, CLUSTER_VERSION, CLUSTER_VERSION_KEY, META_KEY, REMOVED } from './buckets.js';
 import { encodeLease, encodeMember, memberKey } from './records.js';
 import { revToBytes, u64BE } from './revision.js';
+import type { HistoryScanRow } from '../mvcc/tables.js';
 
-interface HistoryRow {
-  rev: bigint;
-  sub: bigint;
-  key: Buffer;
-  create_rev: bigint;
-  version: bigint;
-  lease: bigint;
-  tombstone: bigint;
-  value: Buffer | null;
-}
+/** The history rows export reads (src/mvcc/tables.ts), without the local row id. */
+type HistoryRow = Omit<HistoryScanRow, 'id'>;
 
 function entry(key: string | Buffer, value: Buffer): BoltEntry {
   return { key: typeof key === 'string' ? Buffer.from(key) : key, value };

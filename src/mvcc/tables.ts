@@ -17,7 +17,8 @@ export interface HistoryRow {
   value: Buffer;
 }
 
-interface LoadRow {
+/** A kv_history row as SQLite returns it (integers as bigint). */
+export interface LoadRow {
   id: bigint;
   rev: bigint;
   sub: bigint;
@@ -28,7 +29,8 @@ interface LoadRow {
   tombstone: bigint;
 }
 
-type HistoryScanRow = LoadRow & { value: Buffer | null };
+/** A kv_history row with its value (null for a tombstone). */
+export type HistoryScanRow = LoadRow & { value: Buffer | null };
 
 function toVersion(r: LoadRow): Version {
   return {

@@ -33,7 +33,7 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
   let timer: NodeJS.Timeout | undefined;
   let done = false;
 
-  const finish = (native: boolean, http2 = true): void => {
+  const finish = (kind: ProbeOutcome['kind']): void => {
     if (done) return;
     done = true;
     clearTimeout(timer);
@@ -41,30 +41,24 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
     socket.off('close', onClose);
     socket.off('error', onError);
     socket.pause();
-    if (!http2) {
-      forwarded.push(...rewriter.flush());
-      decided({ kind: 'http1', buffered: Buffer.concat(forwarded) });
-    } else if (native) {
-      forwarded.push(...rewriter.flush());
-      decided({ kind: 'native', buffered: Buffer.concat(forwarded) });
-    } else {
-      decided({ kind: 'rewrite', rewriter, forwarded });
-    }
+    if (kind === 'rewrite') return decided({ kind, rewriter, forwarded });
+    // No more rewriting: whatever the rewriter holds back goes out as it came.
+    decided({ kind, buffered: Buffer.concat([...forwarded, ...rewriter.flush()]) });
   };
 
   const onData = (chunk: Buffer): void => {
     received += chunk.length;
     forwarded.push(...rewriter.push(chunk));
     if (!settingsSent) {
-      if (rewriter.stoppedBecause !== null) return finish(false, false); // no HTTP/2 preface
+      if (rewriter.stoppedBecause !== null) return finish('http1'); // no HTTP/2 preface
       if (received < PREFACE_LENGTH) return;
       settingsSent = true;
       rewriter.dropSettingsAck = true;
       socket.write(EMPTY_SETTINGS);
-      timer = setTimeout(() => finish(false), DECIDE_WITHIN_MS);
+      timer = setTimeout(() => finish('rewrite'), DECIDE_WITHIN_MS);
     }
-    if (rewriter.stoppedBecause !== null) return finish(false);
-    if (rewriter.headerBlocks > 0 && !rewriter.dropSettingsAck) finish(rewriter.hpack.rewrites === 0);
+    if (rewriter.stoppedBecause !== null) return finish('rewrite');
+    if (rewriter.headerBlocks > 0 && !rewriter.dropSettingsAck) finish(rewriter.hpack.rewrites === 0 ? 'native' : 'rewrite');
   };
   const onClose = (): void => {
     done = true;
