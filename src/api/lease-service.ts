@@ -115,8 +115,13 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
     });
     const close = (): void => relay?.close();
     call.on('end', () => {
-      close();
-      call.end();
+      // Keep-alives still with the leader are answered before the stream ends.
+      const finish = (): void => {
+        close();
+        call.end();
+      };
+      if (relay === undefined) finish();
+      else relay.whenAnswered(finish);
     });
     call.on('error', close);
     call.on('close', close);
