@@ -16,6 +16,14 @@ export function reject<T>(error: EtcdError | ServerError): Reply<T> {
 }
 
 /**
+ * A failure as etcd's lock and election servers pass it on: they call the server through a Go
+ * client, whose errors reach gRPC as plain errors, so every code becomes Unknown.
+ */
+export function asPlainError<T>(r: { ok: false; error: EtcdError }): Reply<T> {
+  return { ok: false, error: { code: 2, message: r.error.message } };
+}
+
+/**
  * Adapts an async handler to grpc-js. A bug in a handler becomes an INTERNAL status for that
  * call, never a crashed process.
  */
@@ -34,6 +42,21 @@ export function unary<Req, Res>(
         callback({ code: 13, details: err instanceof Error ? err.message : String(err) });
       },
     );
+  };
+}
+
+/**
+ * Like unary, for handlers that wait on others (lock, election): `signal` aborts when the caller
+ * cancels or goes away.
+ */
+export function cancellableUnary<Req, Res>(
+  logger: Logger,
+  fn: (req: Req, meta: grpc.Metadata, signal: AbortSignal) => Promise<Reply<Res>>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const ac = new AbortController();
+    call.on('cancelled', () => ac.abort());
+    unary<Req, Res>(logger, (req, meta) => fn(req, meta, ac.signal))(call, callback);
   };
 }
 
