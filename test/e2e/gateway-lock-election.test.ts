@@ -31,8 +31,9 @@ interface Answer {
   keys: string[] | null;
 }
 
-async function call(node: NodeHandle, path: string, body: string, signal?: AbortSignal): Promise<Answer> {
-  const res = await fetch(`${node.clientUrl}${path}`, { method: 'POST', body, signal: signal ?? AbortSignal.timeout(20_000) });
+async function call(node: NodeHandle, path: string, body: string, signal?: AbortSignal, token?: string): Promise<Answer> {
+  const headers: Record<string, string> = token === undefined ? {} : { Authorization: token };
+  const res = await fetch(`${node.clientUrl}${path}`, { method: 'POST', body, headers, signal: signal ?? AbortSignal.timeout(20_000) });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -91,11 +92,11 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
     return [etcd, raftkv];
   };
 
-  /** The request to etcd, then raftkv: the same answer. */
-  async function same(path: string, body: string): Promise<Answer> {
+  /** The request to etcd, then raftkv (with each one's token, if any): the same answer. */
+  async function same(path: string, body: string, token?: (n: NodeHandle) => string): Promise<Answer> {
     const [e, r] = nodes();
-    const want = await call(e, path, body);
-    const got = await call(r, path, body);
+    const want = await call(e, path, body, undefined, token?.(e));
+    const got = await call(r, path, body, undefined, token?.(r));
     expect(got, `${path} ${body}`).toEqual(want);
     return got;
   }
@@ -224,5 +225,37 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
     } finally {
       for (const o of observers) o.close();
     }
+  });
+
+  // Last: auth stays on. The recipes act with the caller's token, so its permissions apply.
+  it('with auth on, acts with the caller\'s token and permissions', async () => {
+    const steps: Array<[string, Json]> = [
+      ['/v3/auth/user/add', { name: 'root', password: 'pw' }],
+      ['/v3/auth/user/grant', { user: 'root', role: 'root' }],
+      ['/v3/auth/role/add', { name: 'r' }],
+      ['/v3/auth/role/grant', { name: 'r', perm: { permType: 'READWRITE', key: b64('safe/'), range_end: b64('safe0') } }],
+      ['/v3/auth/user/add', { name: 'u', password: 'pw' }],
+      ['/v3/auth/user/grant', { user: 'u', role: 'r' }],
+      ['/v3/auth/enable', {}],
+    ];
+    for (const [path, body] of steps) await same(path, JSON.stringify(body));
+    const tokens = new Map<NodeHandle, string>();
+    for (const n of nodes()) {
+      const a = await call(n, '/v3/auth/authenticate', JSON.stringify({ name: 'u', password: 'pw' }));
+      tokens.set(n, String((a.body as Json)['token']));
+    }
+    const token = (n: NodeHandle): string => tokens.get(n) ?? '';
+    const anonymous = await same('/v3/lock/lock', JSON.stringify({ name: b64('safe') }));
+    expect(field(anonymous, 'message')).toBe('etcdserver: user name is empty');
+    await grant(0x4000);
+    const held = await same('/v3/lock/lock', JSON.stringify({ name: b64('safe'), lease: String(0x4000) }), token);
+    expect(unb64(String(field(held, 'key')))).toBe('safe/4000');
+    const denied = await same('/v3/lock/lock', JSON.stringify({ name: b64('other'), lease: String(0x4000) }), token);
+    expect(field(denied, 'message')).toBe('etcdserver: permission denied');
+    await same('/v3/election/leader', JSON.stringify({ name: b64('other') }), token);
+    await same('/v3/election/leader', JSON.stringify({ name: b64('other') }));
+    await same('/v3/election/campaign', JSON.stringify({ name: b64('safe'), lease: String(0x4000), value: b64('v') }), token);
+    await same('/v3/lock/unlock', JSON.stringify({ key: b64('other/1') }), token);
+    await same('/v3/lock/unlock', JSON.stringify({ key: b64('safe/4000') }), token);
   });
 });
