@@ -182,7 +182,8 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
     await same('/v3/lock/lock', JSON.stringify({ name: b64('gate'), lease: String(0x2000) }));
     for (const n of nodes()) {
       const ac = new AbortController();
-      const waiting = call(n, '/v3/lock/lock', JSON.stringify({ name: b64('gate'), lease: String(0x2001) }), ac.signal).catch(() => 'aborted');
+      const body = JSON.stringify({ name: b64('gate'), lease: String(0x2001) });
+      const waiting = call(n, '/v3/lock/lock', body, ac.signal).catch(() => 'aborted');
       await waitFor('waiter queued', async () => ((await countUnder(n, 'gate/')) === 2 ? true : undefined), 20_000);
       ac.abort();
       expect(await waiting).toBe('aborted');
@@ -207,8 +208,11 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
       expect(field(stale, 'message')).toBe('election: not leader');
 
       // A second campaigner waits for the first to resign.
-      const pending = nodes().map((n) => call(n, '/v3/election/campaign', JSON.stringify({ name, lease: String(0x3001), value: b64('z') })));
-      for (const n of nodes()) await waitFor('campaigner queued', async () => ((await countUnder(n, 'vote/')) === 2 ? true : undefined), 20_000);
+      const body = JSON.stringify({ name, lease: String(0x3001), value: b64('z') });
+      const pending = nodes().map((n) => call(n, '/v3/election/campaign', body));
+      for (const n of nodes()) {
+        await waitFor('campaigner queued', async () => ((await countUnder(n, 'vote/')) === 2 ? true : undefined), 20_000);
+      }
       await same('/v3/election/resign', JSON.stringify({ leader: JSON.parse(l) }));
       const [want, got] = await Promise.all(pending);
       expect(got).toEqual(want);
