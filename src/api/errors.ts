@@ -144,6 +144,11 @@ export function fromServerError(e: ServerError): EtcdError {
   }
 }
 
+/** An error as a Go server sends a plain (non-status) error: code Unknown, the message kept. */
+export function asUnknown(e: EtcdError): EtcdError {
+  return { code: S.UNKNOWN, message: e.message };
+}
+
 /** The error object grpc-js sends: status code plus etcd's message as the details. */
 export function toStatus(e: EtcdError): Partial<grpc.StatusObject> {
   return { code: e.code, details: e.message, metadata: new grpc.Metadata() };

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import { asUnknown, fromServerError, toStatus, type EtcdError } from './errors.js';
 import type { Credentials } from '../auth/guard.js';
 import type { ServerError } from '../server/errors.js';
 import { certCnOf } from './cert-identity.js';
@@ -20,7 +20,7 @@ export function reject<T>(error: EtcdError | ServerError): Reply<T> {
  * client, whose errors reach gRPC as plain errors, so every code becomes Unknown.
  */
 export function asPlainError<T>(r: { ok: false; error: EtcdError }): Reply<T> {
-  return { ok: false, error: { code: 2, message: r.error.message } };
+  return { ok: false, error: asUnknown(r.error) };
 }
 
 /**

@@ -1,11 +1,11 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { canRange } from '../../auth/guard.js';
 import * as rpc from '../../gen/etcdserverpb.js';
 import type { AuthStore } from '../../auth/auth-store.js';
 import type { MvccEvent } from '../../mvcc/types.js';
 import { eventFilterOf } from '../../watch/event-filter.js';
 import { keyRangeOf } from '../../watch/key-range.js';
-import type { WatchHub } from '../../watch/index.js';
+import { CANCEL_REASON, type WatchHub } from '../../watch/index.js';
 import { ERR, fromServerError, type EtcdError } from '../errors.js';
 import { credentialsOf, reply, type Reply } from '../handler.js';
 import { makeHeader, type HeaderSource } from '../header.js';
@@ -25,7 +25,7 @@ function decoded<I, T>(codec: { encode(m: I): { finish(): Uint8Array }; decode(b
   return codec.decode(codec.encode(init).finish());
 }
 
-const EMPTY_RANGE: EtcdError = { code: 3, message: 'mvcc: watcher range is empty' };
+const EMPTY_RANGE: EtcdError = { code: grpc.status.INVALID_ARGUMENT, message: CANCEL_REASON.empty_range };
 
 /** A watcher on the hub whose batches are taken one at a time. */
 class HubFeed implements WatchFeed {
