@@ -7,7 +7,7 @@ import { observe } from './concurrency/observe.js';
 import { sessionLease } from './concurrency/session.js';
 import type { SessionClient } from './concurrency/session-client.js';
 import { ERR } from './errors.js';
-import { asPlainError, cancellableUnary, reject, reply, unary, type Reply } from './handler.js';
+import { asPlainError, callContext, cancellableUnary, reject, reply, unary, type Reply } from './handler.js';
 
 /** A LeaderKey as etcd's server resumes an election from it: under a session on its lease. */
 async function resumed(c: SessionClient, k: v3electionpb.LeaderKey | undefined): Promise<Reply<Leadership>> {
@@ -55,16 +55,14 @@ export function electionService(d: InProcessDeps, logger: Logger): v3electionpb.
 
   // Ends with OK once observing stops (a failed read or watch), as etcd's server does.
   const observeCall: grpc.handleServerStreamingCall<v3electionpb.LeaderRequest, v3electionpb.LeaderResponseInit> = (call) => {
-    const ac = new AbortController();
-    call.on('cancelled', () => ac.abort());
+    const ctx = callContext(call);
     const send = (p: v3electionpb.LeaderResponseInit): void => void call.write(p);
-    observe(inProcessClient(d, call.metadata), call.request.name, send, ac.signal).then(
-      () => call.end(),
-      (err: unknown) => {
-        logger.error({ err }, 'election observe failed');
+    void observe(inProcessClient(d, call.metadata), call.request.name, send, ctx.signal)
+      .catch((err: unknown) => logger.error({ err }, 'election observe failed'))
+      .finally(() => {
+        ctx.done();
         call.end();
-      },
-    );
+      });
   };
 
   return {

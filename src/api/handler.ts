@@ -45,18 +45,35 @@ export function unary<Req, Res>(
   };
 }
 
-/**
- * Like unary, for handlers that wait on others (lock, election): `signal` aborts when the caller
- * cancels or goes away.
- */
+/** A call's context, as Go's ctx: aborted when the caller cancels or goes away, or at its deadline. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** The handler is done with the call: no more deadline timer. */
+  done(): void;
+}
+
+export function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
+  const ac = new AbortController();
+  call.on('cancelled', () => ac.abort());
+  // grpc-js answers DEADLINE_EXCEEDED at the deadline without telling the handler.
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  const timer = Number.isFinite(at) ? setTimeout(() => ac.abort(), Math.max(0, at - Date.now())) : undefined;
+  return { signal: ac.signal, done: () => clearTimeout(timer) };
+}
+
+/** Like unary, for handlers that wait on others (lock, election): `signal` is the call's context. */
 export function cancellableUnary<Req, Res>(
   logger: Logger,
   fn: (req: Req, meta: grpc.Metadata, signal: AbortSignal) => Promise<Reply<Res>>,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const ac = new AbortController();
-    call.on('cancelled', () => ac.abort());
-    unary<Req, Res>(logger, (req, meta) => fn(req, meta, ac.signal))(call, callback);
+    const ctx = callContext(call);
+    const respond: grpc.sendUnaryData<Res> = (err, value) => {
+      ctx.done();
+      callback(err, value);
+    };
+    unary<Req, Res>(logger, (req, meta) => fn(req, meta, ctx.signal))(call, respond);
   };
 }
 

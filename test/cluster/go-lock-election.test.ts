@@ -1,6 +1,6 @@
 // etcd 3.4's Go gRPC clients of the lock and election services (v3lockpb.NewLockClient,
 // v3electionpb.NewElectionClient) against a 3-member raftkv: the program in test/go/lockelectcheck
-// runs contended locks, lease revocation, campaigns, proclamations and Observe, each client on a
+// runs contended locks, lease revocation, a Lock that times out, campaigns, proclamations and Observe, each client on a
 // different member. Built in GOPATH mode against Debian's golang-etcd-server-dev sources (the same
 // program passes against etcd 3.4.23). Without Go it is skipped, or fails under CI=true.
 import { spawn } from 'node:child_process';
@@ -48,7 +48,7 @@ describe.skipIf(missing !== undefined && !isCI)('Go v3lockpb/v3electionpb client
   const work = mkdtempSync(path.join(os.tmpdir(), 'raftkv-go-lockelect-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('lock, lock after revoke and election checks all pass', async () => {
+  it('lock, lock after revoke, timed-out lock and election checks all pass', async () => {
     if (missing !== undefined) throw new Error(`required tool missing under CI=true: ${missing}`);
     const bin = path.join(work, 'lockelectcheck');
     const env = cleanEnv({
@@ -64,7 +64,7 @@ describe.skipIf(missing !== undefined && !isCI)('Go v3lockpb/v3electionpb client
     const cluster = await fx.start(3);
     const r = await run(bin, [`--endpoints=${cluster.endpoints().join(',')}`], env, 240_000);
     const lines = r.output.split('\n').filter((l) => /^(PASS|FAIL) /.test(l));
-    expect(lines, r.output).toEqual(['PASS lock', 'PASS lock-revoke', 'PASS election']);
+    expect(lines, r.output).toEqual(['PASS lock', 'PASS lock-revoke', 'PASS lock-timeout', 'PASS election']);
     expect(r.code, r.output).toBe(0);
   }, 600_000);
 });

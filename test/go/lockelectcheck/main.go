@@ -190,6 +190,56 @@ func checkLockRevoke() error {
 	return err
 }
 
+// checkLockTimeout: a Lock that times out while waiting leaves no key behind (etcd unlocks on a
+// failed wait), and the holder keeps the lock.
+func checkLockTimeout() error {
+	a, err := client(0)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, err := client(1)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	ctx, cancel := ctxFor(30 * time.Second)
+	defer cancel()
+	la, err := a.Grant(ctx, 30)
+	if err != nil {
+		return err
+	}
+	defer a.Revoke(context.Background(), la.ID)
+	lb, err := b.Grant(ctx, 30)
+	if err != nil {
+		return err
+	}
+	defer b.Revoke(context.Background(), lb.ID)
+	if _, err := v3lockpb.NewLockClient(a.ActiveConnection()).Lock(ctx, &v3lockpb.LockRequest{Name: []byte("/go/timeout"), Lease: int64(la.ID)}); err != nil {
+		return err
+	}
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	_, err = v3lockpb.NewLockClient(b.ActiveConnection()).Lock(short, &v3lockpb.LockRequest{Name: []byte("/go/timeout"), Lease: int64(lb.ID)})
+	if status.Code(err) != codes.DeadlineExceeded {
+		return fmt.Errorf("Lock while held, with a deadline: %v", err)
+	}
+	for {
+		g, err := a.Get(ctx, "/go/timeout/", clientv3.WithPrefix())
+		if err != nil {
+			return err
+		}
+		if len(g.Kvs) == 1 && string(g.Kvs[0].Key) == fmt.Sprintf("/go/timeout/%x", la.ID) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("keys after the timed-out Lock: %v", g.Kvs)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // checkElection: campaign, proclaim, a waiting campaigner, an observer on another member,
 // resignations, and the errors etcd gives (code Unknown, etcd's messages).
 func checkElection() error {
@@ -338,7 +388,7 @@ func main() {
 	checks := []struct {
 		name string
 		run  func() error
-	}{{"lock", checkLock}, {"lock-revoke", checkLockRevoke}, {"election", checkElection}}
+	}{{"lock", checkLock}, {"lock-revoke", checkLockRevoke}, {"lock-timeout", checkLockTimeout}, {"election", checkElection}}
 	if err := clean(); err != nil {
 		fmt.Printf("FAIL setup: %v\n", err)
 		os.Exit(1)
