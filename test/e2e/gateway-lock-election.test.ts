@@ -51,11 +51,26 @@ async function call(node: NodeHandle, path: string, body: string, signal?: Abort
   };
 }
 
+interface Stream {
+  lines: string[];
+  /** Status and the grpc-gateway headers, once the response has begun. */
+  head: Json | undefined;
+  close: () => void;
+}
+
 /** A long-lived POST (Observe): the response lines as they arrive. */
-function openStream(node: NodeHandle, path: string, body: string): { lines: string[]; close: () => void } {
+function openStream(node: NodeHandle, path: string, body: string): Stream {
   const lines: string[] = [];
   let partial = '';
+  const stream: Stream = { lines, head: undefined, close: () => req.destroy() };
   const req = http.request(`${node.clientUrl}${path}`, { method: 'POST' }, (res) => {
+    const h = res.headers;
+    stream.head = {
+      status: res.statusCode,
+      contentType: h['content-type'],
+      grpcMetadata: h['grpc-metadata-content-type'],
+      transferEncoding: h['transfer-encoding'],
+    };
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       partial += chunk;
@@ -67,7 +82,7 @@ function openStream(node: NodeHandle, path: string, body: string): { lines: stri
   });
   req.on('error', () => undefined);
   req.end(body);
-  return { lines, close: () => req.destroy() };
+  return stream;
 }
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -225,6 +240,8 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
       for (const o of observers) await waitFor('three proclamations', () => (o.lines.length >= 3 ? true : undefined), 20_000);
       const [eo, ro] = observers.map((o) => o.lines.map((x) => blank(JSON.parse(x)))) as [unknown[], unknown[]];
       expect(ro).toEqual(eo);
+      expect(observers[1]?.head).toEqual(observers[0]?.head);
+      expect(observers[1]?.head?.['status']).toBe(200);
       expect(ro.map((x) => unb64(String((x as { result: { kv: Json } }).result.kv['value'])))).toEqual(['a', 'b', 'z']);
     } finally {
       for (const o of observers) o.close();
