@@ -55,6 +55,12 @@ export const ERR = {
   rootUserNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not exist' },
   rootRoleNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not have root role' },
   invalidAuthMgmt: { code: S.INVALID_ARGUMENT, message: 'etcdserver: invalid auth management' },
+  // etcd's lock and election servers return plain Go errors, which gRPC sends as Unknown.
+  electionNoLeader: { code: S.UNKNOWN, message: 'election: no leader' },
+  electionNotLeader: { code: S.UNKNOWN, message: 'election: not leader' },
+  missingLeaderKey: { code: S.UNKNOWN, message: '"leader" field must be provided' },
+  /** A call that went away while a lock or election call waited for it. */
+  canceled: { code: S.CANCELLED, message: 'context canceled' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -136,6 +142,11 @@ export function fromServerError(e: ServerError): EtcdError {
     case 'forwarded':
       return { code: e.code, message: e.message };
   }
+}
+
+/** An error as a Go server sends a plain (non-status) error: code Unknown, the message kept. */
+export function asUnknown(e: EtcdError): EtcdError {
+  return { code: S.UNKNOWN, message: e.message };
 }
 
 /** The error object grpc-js sends: status code plus etcd's message as the details. */

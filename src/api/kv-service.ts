@@ -19,8 +19,19 @@ export interface KvDeps {
   maxTxnOps: number;
 }
 
+/** One KV call as the client port serves it, for in-process callers (the lock and election services). */
+export type KvCall<Req, Res> = (req: Req, meta: grpc.Metadata) => Promise<Reply<Res>>;
+
+export interface KvCalls {
+  range: KvCall<rpc.RangeRequest, rpc.RangeResponseInit>;
+  put: KvCall<rpc.PutRequest, rpc.PutResponseInit>;
+  deleteRange: KvCall<rpc.DeleteRangeRequest, rpc.DeleteRangeResponseInit>;
+  txn: KvCall<rpc.TxnRequest, rpc.TxnResponseInit>;
+  compact: KvCall<rpc.CompactionRequest, rpc.CompactionResponseInit>;
+}
+
 // etcdserverpb.KV: validation, then the server, then etcd's response shape.
-export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
+export function kvCalls(d: KvDeps): KvCalls {
   const { maxTxnOps, auth, reads, writes } = d;
 
   async function range(req: rpc.RangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.RangeResponseInit>> {
@@ -71,11 +82,15 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     return reply({ header: makeHeader(d.header, r.value.revision) });
   }
 
+  return { range, put, deleteRange, txn, compact };
+}
+
+export function kvService(calls: KvCalls, logger: Logger): rpc.KVHandlers {
   return {
-    Range: unary(logger, range),
-    Put: unary(logger, put),
-    DeleteRange: unary(logger, deleteRange),
-    Txn: unary(logger, txn),
-    Compact: unary(logger, compact),
+    Range: unary(logger, calls.range),
+    Put: unary(logger, calls.put),
+    DeleteRange: unary(logger, calls.deleteRange),
+    Txn: unary(logger, calls.txn),
+    Compact: unary(logger, calls.compact),
   };
 }
