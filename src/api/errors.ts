@@ -55,6 +55,9 @@ export const ERR = {
   rootUserNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not exist' },
   rootRoleNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not have root role' },
   invalidAuthMgmt: { code: S.INVALID_ARGUMENT, message: 'etcdserver: invalid auth management' },
+  authOldRevision: { code: S.INVALID_ARGUMENT, message: 'etcdserver: revision of auth store is old' },
+  // etcd has no gRPC status for it: it goes out as Unknown with the auth package's message.
+  tokenVerifyOnly: { code: S.UNKNOWN, message: 'auth: token signing attempted with verify-only key' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -133,6 +136,10 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.rootRoleNotExist;
     case 'invalid_auth_mgmt':
       return ERR.invalidAuthMgmt;
+    case 'auth_old_revision':
+      return ERR.authOldRevision;
+    case 'token_verify_only':
+      return ERR.tokenVerifyOnly;
     case 'forwarded':
       return { code: e.code, message: e.message };
   }

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canDeleteRange, canPut, canRange, canTxn } from '../auth/guard.js';
+import { canDeleteRange, canPut, canRange, canTxn, headerOf } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { KvReads } from '../server/kv-reads.js';
@@ -34,7 +34,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   async function put(req: rpc.PutRequest, meta: grpc.Metadata): Promise<Reply<rpc.PutResponseInit>> {
     const err = checkPut(req) ?? canPut(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.put(req);
+    const r = await writes.put(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'put' ? fromPut(v.put) : {}) });
@@ -43,7 +43,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   async function deleteRange(req: rpc.DeleteRangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.DeleteRangeResponseInit>> {
     const err = checkDeleteRange(req) ?? canDeleteRange(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.deleteRange(req);
+    const r = await writes.deleteRange(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'delete' ? fromDeleteRange(v.deleteRange) : {}) });
@@ -57,7 +57,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
       if (!r.ok) return reject(r.error);
       return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
-    const r = await writes.txn(req);
+    const r = await writes.txn(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     const revision = r.value.revision;
