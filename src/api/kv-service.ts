@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canDeleteRange, canPut, canRange, canTxn, headerOf } from '../auth/guard.js';
+import { canDeleteRange, canPut, canRange, canTxn, headerOf, staleAfterRead } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { KvReads } from '../server/kv-reads.js';
@@ -28,6 +28,8 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     if (err !== undefined) return reject(err);
     const r = await reads.range(toRange(req), req.serializable);
     if (!r.ok) return reject(r.error);
+    const stale = staleAfterRead(auth, credentialsOf(meta));
+    if (stale !== undefined) return reject(stale);
     return reply({ header: makeHeader(d.header, r.value.revision), ...fromRange(r.value) });
   }
 
@@ -55,6 +57,8 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     if (isReadOnlyTxn(req)) {
       const r = await reads.readOnlyTxn(toTxn(req));
       if (!r.ok) return reject(r.error);
+      const stale = staleAfterRead(auth, credentialsOf(meta));
+      if (stale !== undefined) return reject(stale);
       return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
     const r = await writes.txn(req, headerOf(auth, credentialsOf(meta)));

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Permission_Type } from '../gen/authpb.js';
 import { AuthStore } from './auth-store.js';
 import { toInterval } from './key-perms.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { scryptSync } from 'node:crypto';
+import { effectiveBcryptCost, hashPassword, verifyPassword } from './password.js';
 import { SimpleTokens } from './simple-tokens.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
@@ -133,6 +134,20 @@ describe('passwords and simple tokens', () => {
     expect(await verifyPassword('secret', h1)).toBe(true);
     expect(await verifyPassword('Secret', h1)).toBe(false);
     expect(await verifyPassword('secret', '')).toBe(false);
+  });
+
+  it('scrypt hashes from data dirs written before bcrypt still verify', async () => {
+    const salt = Buffer.from('0123456789abcdef');
+    const legacy = `scrypt$${salt.toString('base64')}$${scryptSync('secret', salt, 32).toString('base64')}`;
+    expect(await verifyPassword('secret', legacy)).toBe(true);
+    expect(await verifyPassword('Secret', legacy)).toBe(false);
+    expect(await verifyPassword('secret', 'scrypt$broken')).toBe(false);
+  });
+
+  it('--bcrypt-cost outside [4, 31] falls back to 10 with etcd\'s warning', () => {
+    expect(effectiveBcryptCost(12)).toEqual({ cost: 12 });
+    expect(effectiveBcryptCost(3)).toEqual({ cost: 10, warning: 'Use default bcrypt-cost 10 instead of the invalid value 3' });
+    expect(effectiveBcryptCost(40)).toEqual({ cost: 10, warning: 'Use default bcrypt-cost 10 instead of the invalid value 40' });
   });
 
   it('a token lives for its TTL after its last use', () => {

@@ -50,6 +50,17 @@ export function headerOf(auth: AuthStore, who: Credentials): RequestHeaderInit {
   return 'kind' in u ? { username: '', auth_revision: 0 } : { username: u.user, auth_revision: u.revision };
 }
 
+/**
+ * etcd's doSerialize, after a read was served: a token naming another auth revision than the one
+ * the read saw (a JWT issued before, or on a member ahead of this one) gets the old-revision error.
+ * Simple tokens name no revision.
+ */
+export function staleAfterRead(auth: AuthStore, who: Credentials): AuthError | undefined {
+  if (!auth.enabled || who.token === undefined || who.token === '') return undefined;
+  const rev = auth.tokens.info(who.token)?.revision;
+  return rev !== undefined && rev !== auth.revision() ? authError('auth_old_revision') : undefined;
+}
+
 /** Admin operations (auth management, maintenance, membership) need the root role. */
 export function canAdmin(auth: AuthStore, who: Credentials): AuthError | undefined {
   if (!auth.enabled) return undefined;
