@@ -15,7 +15,8 @@ const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 
 /** The curve each ES method signs with (the key must be on it). */
 const CURVE: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 
-type Keys = { sign: KeyObject | Buffer | undefined; verify: KeyObject | Buffer };
+/** An HMAC secret, or an asymmetric pair (no signing key: verify only). */
+type Keys = { family: 'HS'; secret: Buffer } | { family: 'RS' | 'PS' | 'ES'; sign: KeyObject | undefined; verify: KeyObject };
 type Built = { ok: true; value: JwtTokens } | { ok: false; error: TokenOptionError };
 
 function b64url(b: Buffer | string): string {
@@ -47,7 +48,7 @@ function asymmetricKey(family: 'RSA' | 'ECDSA', pem: Buffer, kind: 'private' | '
 
 function loadKeys(method: SignMethod, pub: Buffer | undefined, priv: Buffer | undefined): Keys | string {
   const family = method.slice(0, 2) as Family;
-  if (family === 'HS') return priv === undefined || priv.length === 0 ? 'auth: missing key data' : { sign: priv, verify: priv };
+  if (family === 'HS') return priv === undefined || priv.length === 0 ? 'auth: missing key data' : { family, secret: priv };
   const kind = family === 'ES' ? 'ECDSA' : 'RSA';
   const curve = CURVE[method];
   let privKey: KeyObject | undefined;
@@ -64,13 +65,12 @@ function loadKeys(method: SignMethod, pub: Buffer | undefined, priv: Buffer | un
   }
   // As etcd: with a private key, tokens are verified with its public half; a public key alone
   // verifies but cannot sign.
-  if (privKey !== undefined) return { sign: privKey, verify: createPublicKey(privKey) };
-  if (pubKey !== undefined) return { sign: undefined, verify: pubKey };
+  if (privKey !== undefined) return { family, sign: privKey, verify: createPublicKey(privKey) };
+  if (pubKey !== undefined) return { family, sign: undefined, verify: pubKey };
   return 'auth: missing key data';
 }
 
 export class JwtTokens implements TokenProvider {
-  private readonly family: Family;
   private readonly hash: string;
   private readonly header: string;
 
@@ -80,7 +80,6 @@ export class JwtTokens implements TokenProvider {
     private readonly ttlMs: number,
     private readonly now: () => number,
   ) {
-    this.family = method.slice(0, 2) as Family;
     this.hash = HASH[method.slice(2)] ?? 'sha256';
     this.header = b64url(JSON.stringify({ alg: method, typ: 'JWT' }));
   }
@@ -105,7 +104,7 @@ export class JwtTokens implements TokenProvider {
   }
 
   assign(user: string, authRevision: number): { ok: true; value: string } | { ok: false; error: ReturnType<typeof authError> } {
-    if (this.keys.sign === undefined) return { ok: false, error: authError('token_verify_only') };
+    if (this.keys.family !== 'HS' && this.keys.sign === undefined) return { ok: false, error: authError('token_verify_only') };
     // Claims in etcd's order (Go marshals map keys sorted).
     const exp = Math.floor((this.now() + this.ttlMs) / 1000);
     const input = `${this.header}.${b64url(JSON.stringify({ exp, revision: authRevision, username: user }))}`;
@@ -133,26 +132,26 @@ export class JwtTokens implements TokenProvider {
   clear(): void {}
 
   private signature(input: string): Buffer {
-    const key = this.keys.sign;
-    if (key === undefined) return Buffer.alloc(0);
-    if (this.family === 'HS') return createHmac(this.hash, key as Buffer).update(input).digest();
-    const k = key as KeyObject;
-    if (this.family === 'ES') return sign(this.hash, Buffer.from(input), { key: k, dsaEncoding: 'ieee-p1363' });
-    if (this.family === 'PS') return sign(this.hash, Buffer.from(input), { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
-    return sign(this.hash, Buffer.from(input), k);
+    const k = this.keys;
+    const data = Buffer.from(input);
+    if (k.family === 'HS') return createHmac(this.hash, k.secret).update(data).digest();
+    if (k.sign === undefined) return Buffer.alloc(0);
+    if (k.family === 'ES') return sign(this.hash, data, { key: k.sign, dsaEncoding: 'ieee-p1363' });
+    if (k.family === 'PS') return sign(this.hash, data, { key: k.sign, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+    return sign(this.hash, data, k.sign);
   }
 
   private verifies(input: string, sig: Buffer): boolean {
-    const key = this.keys.verify;
+    const k = this.keys;
+    const data = Buffer.from(input);
     try {
-      if (this.family === 'HS') {
-        const want = createHmac(this.hash, key as Buffer).update(input).digest();
+      if (k.family === 'HS') {
+        const want = createHmac(this.hash, k.secret).update(data).digest();
         return want.length === sig.length && timingSafeEqual(want, sig);
       }
-      const k = key as KeyObject;
-      if (this.family === 'ES') return verify(this.hash, Buffer.from(input), { key: k, dsaEncoding: 'ieee-p1363' }, sig);
-      if (this.family === 'PS') return verify(this.hash, Buffer.from(input), { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig);
-      return verify(this.hash, Buffer.from(input), k, sig);
+      if (k.family === 'ES') return verify(this.hash, data, { key: k.verify, dsaEncoding: 'ieee-p1363' }, sig);
+      if (k.family === 'PS') return verify(this.hash, data, { key: k.verify, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, sig);
+      return verify(this.hash, data, k.verify, sig);
     } catch {
       return false;
     }
