@@ -81,7 +81,9 @@ export function checkApplied(auth: AuthStore, req: InternalRequest, leaseKeys: (
   if (h === undefined || !auth.enabled) return undefined;
   if (isAuthChange(req)) return checkAdminAs(auth, h.username);
   let checks: KeyCheck[];
-  if (req.put !== undefined) checks = putChecks(req.put);
+  // etcd's checkLeasePuts: a put may attach a lease only if the user could revoke it (write
+  // access to every key already on it); a txn's puts are not checked for that, as in etcd.
+  if (req.put !== undefined) checks = [...putChecks(req.put), ...(req.put.lease === 0n ? [] : leaseKeyChecks(leaseKeys(req.put.lease)))];
   else if (req.delete_range !== undefined) checks = deleteChecks(req.delete_range);
   else if (req.txn !== undefined) checks = txnChecks(req.txn);
   else if (req.lease_revoke !== undefined) checks = leaseKeyChecks(leaseKeys(req.lease_revoke.ID));

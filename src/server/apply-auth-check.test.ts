@@ -91,6 +91,16 @@ describe('permission check at apply', () => {
       ok: false,
       error: { kind: 'permission_denied' },
     });
+    // nor attach it to a key of her own (etcd 3.4 answers the same; a txn's puts are not checked for it)
+    expect(apply({ put: { key: b('/app/l'), value: b('v'), lease: 7n }, header: { username: 'alice', auth_revision: now } })).toEqual({
+      ok: false,
+      error: { kind: 'permission_denied' },
+    });
+    const txnPut: InternalRequestInit = {
+      txn: { compare: [], success: [{ request_put: { key: b('/app/t'), value: b('v'), lease: 7n } }], failure: [] },
+      header: { username: 'alice', auth_revision: now },
+    };
+    expect(apply(txnPut).ok).toBe(true);
     expect(apply({ lease_revoke: { ID: 7n } }).ok).toBe(true); // a member's own (expiry) carries no header
     await sm.close();
   });
