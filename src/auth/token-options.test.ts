@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from './go-duration.js';
 import { parseAuthToken } from './token-options.js';
+import { openTokenProvider } from './token-provider.js';
 
 // Expected messages are etcd 3.4.23's, from starting it with each flag value (its log's error line
 // is `detail`, the line it dies with is `message`).
@@ -11,6 +12,13 @@ describe('--auth-token', () => {
   it('simple, with or without (ignored) options', () => {
     expect(parseAuthToken('simple')).toEqual({ ok: true, value: { type: 'simple' } });
     expect(parseAuthToken('simple,foo=bar')).toEqual({ ok: true, value: { type: 'simple' } });
+  });
+
+  it('an empty value: no tokens at all (etcd starts, then refuses every Authenticate)', () => {
+    expect(parseAuthToken('')).toEqual({ ok: true, value: { type: 'none' } });
+    const p = openTokenProvider('', 300);
+    expect(p.ok && p.value.provider.assign('root', 1, '', 1)).toEqual({ ok: false, error: { kind: 'auth_failed' } });
+    expect(p.ok && p.value.provider.info('abc')).toBeUndefined();
   });
 
   it('jwt options; ttl defaults to 5 minutes; unknown options are kept for a warning', () => {
@@ -24,7 +32,6 @@ describe('--auth-token', () => {
 
   it("etcd's errors", () => {
     expect(parseAuthToken('bogus')).toEqual(refused('auth: unknown token type: bogus'));
-    expect(parseAuthToken('')).toEqual(refused('auth: unknown token type: '));
     expect(parseAuthToken('jwt')).toEqual(refused('auth: problem loading JWT options: auth: invalid auth signature method'));
     expect(parseAuthToken('jwt,sign-method=XX256,pub-key=a,priv-key=b')).toEqual(
       refused('auth: problem loading JWT options: auth: invalid auth signature method'),

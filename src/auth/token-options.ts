@@ -3,7 +3,8 @@ import { parseGoDuration } from './go-duration.js';
 // The --auth-token flag as etcd 3.4 reads it: "simple", or
 // "jwt,pub-key=<path>,priv-key=<path>,sign-method=<alg>[,ttl=<duration>]". The token type comes
 // first; every further comma-separated part must be one name=value pair, each name at most once.
-// A simple token ignores its options; an unknown JWT option is only warned about, as in etcd.
+// A simple token ignores its options; an unknown JWT option is only warned about, as in etcd. An
+// empty value means no tokens at all (etcd's "nop" provider).
 
 export type SignMethod = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'HS256' | 'HS384' | 'HS512';
 
@@ -14,6 +15,7 @@ export const JWT_DEFAULT_TTL_MS = 300_000;
 
 export type TokenSpec =
   | { type: 'simple' }
+  | { type: 'none' }
   | { type: 'jwt'; signMethod: SignMethod; pubKeyPath: string; privKeyPath: string; ttlMs: number; unknown: string[] };
 
 /** etcd's ErrInvalidAuthOpts, what etcdmain dies with. */
@@ -43,6 +45,7 @@ export function parseAuthToken(value: string): Parsed {
     opts.set(k, v);
   }
   if (type === 'simple') return { ok: true, value: { type: 'simple' } };
+  if (type === '') return { ok: true, value: { type: 'none' } };
   if (type !== 'jwt') return invalid(`auth: unknown token type: ${type}`);
   let ttlMs = JWT_DEFAULT_TTL_MS;
   const ttl = opts.get('ttl') ?? '';

@@ -1,4 +1,5 @@
 import { JwtTokens } from './jwt-tokens.js';
+import { NopTokens } from './nop-tokens.js';
 import { SimpleTokens } from './simple-tokens.js';
 import { parseAuthToken, type TokenOptionError } from './token-options.js';
 import type { TokenProvider } from './tokens.js';
@@ -13,6 +14,7 @@ export function openTokenProvider(
   if (spec.value.type === 'simple') {
     return { ok: true, value: { provider: new SimpleTokens(simpleTtlSeconds * 1000), warnings: ['simple token is not cryptographically signed'] } };
   }
+  if (spec.value.type === 'none') return { ok: true, value: { provider: new NopTokens(), warnings: [] } };
   const jwt = JwtTokens.open(spec.value);
   if (!jwt.ok) return jwt;
   const unknown = spec.value.unknown;
