@@ -1,10 +1,12 @@
+import type { Result } from '../mvcc/types.js';
+
 // Go's time.ParseDuration, which etcd uses for the JWT `ttl` option: a sequence of decimal numbers,
 // each with a unit (ns, us, µs, ms, s, m, h), e.g. "300ms", "1.5h", "2h45m"; "0" needs no unit.
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds, or Go's error message. */
-export function parseGoDuration(s: string): { ok: true; value: number } | { ok: false; error: string } {
+export function parseGoDuration(s: string): Result<number, string> {
   const invalid = { ok: false as const, error: `time: invalid duration "${s}"` };
   let rest = s;
   let sign = 1;

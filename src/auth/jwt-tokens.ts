@@ -1,8 +1,9 @@
 import { constants, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { authError } from './errors.js';
+import { authError, type AuthError } from './errors.js';
 import { INVALID_AUTH_OPTS, type SignMethod, type TokenOptionError } from './token-options.js';
 import type { TokenInfo, TokenProvider } from './tokens.js';
+import type { Result } from '../mvcc/types.js';
 
 // etcd's "jwt" tokens: signed, self-contained tokens carrying etcd's claims (username, revision =
 // the auth revision at issue, exp). Any member configured with the same key verifies them, so a
@@ -17,13 +18,13 @@ const CURVE: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1',
 
 /** An HMAC secret, or an asymmetric pair (no signing key: verify only). */
 type Keys = { family: 'HS'; secret: Buffer } | { family: 'RS' | 'PS' | 'ES'; sign: KeyObject | undefined; verify: KeyObject };
-type Built = { ok: true; value: JwtTokens } | { ok: false; error: TokenOptionError };
+type Built = Result<JwtTokens, TokenOptionError>;
 
 function b64url(b: Buffer | string): string {
   return Buffer.from(b).toString('base64url');
 }
 
-function readKey(path: string): { ok: true; value: Buffer | undefined } | { ok: false; error: TokenOptionError } {
+function readKey(path: string): Result<Buffer | undefined, TokenOptionError> {
   if (path === '') return { ok: true, value: undefined };
   try {
     return { ok: true, value: readFileSync(path) };
@@ -103,7 +104,7 @@ export class JwtTokens implements TokenProvider {
     return '';
   }
 
-  assign(user: string, authRevision: number): { ok: true; value: string } | { ok: false; error: ReturnType<typeof authError> } {
+  assign(user: string, authRevision: number): Result<string, AuthError> {
     if (this.keys.family !== 'HS' && this.keys.sign === undefined) return { ok: false, error: authError('token_verify_only') };
     // Claims in etcd's order (Go marshals map keys sorted).
     const exp = Math.floor((this.now() + this.ttlMs) / 1000);

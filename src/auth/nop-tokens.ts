@@ -1,5 +1,6 @@
-import { authError } from './errors.js';
+import { authError, type AuthError } from './errors.js';
 import type { TokenInfo, TokenProvider } from './tokens.js';
+import type { Result } from '../mvcc/types.js';
 
 // etcd's provider for an empty --auth-token: it issues no token (Authenticate fails with
 // "authentication failed") and accepts none, so only TLS certificate names authenticate.
@@ -8,7 +9,7 @@ export class NopTokens implements TokenProvider {
     return '';
   }
 
-  assign(): { ok: false; error: ReturnType<typeof authError> } {
+  assign(): Result<string, AuthError> {
     return { ok: false, error: authError('auth_failed') };
   }
 

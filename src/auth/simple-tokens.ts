@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { TokenInfo, TokenProvider } from './tokens.js';
+import type { Result } from '../mvcc/types.js';
+import type { AuthError } from './errors.js';
 
 // etcd's "simple" tokens: an opaque random string mapped to a user name in memory, dropped after
 // a while without use. Every member learns each token when it applies the authenticate entry, so
@@ -29,7 +31,7 @@ export class SimpleTokens implements TokenProvider {
     return newTokenPrefix();
   }
 
-  assign(user: string, _authRevision: number, prefix: string, index: number): { ok: true; value: string } {
+  assign(user: string, _authRevision: number, prefix: string, index: number): Result<string, AuthError> {
     const token = `${prefix}.${index}`;
     this.sweep();
     this.tokens.set(token, { user, expires: this.now() + this.ttlMs });

@@ -1,4 +1,5 @@
 import { parseGoDuration } from './go-duration.js';
+import type { Result } from '../mvcc/types.js';
 
 // The --auth-token flag as etcd 3.4 reads it: "simple", or
 // "jwt,pub-key=<path>,priv-key=<path>,sign-method=<alg>[,ttl=<duration>]". The token type comes
@@ -27,7 +28,7 @@ export interface TokenOptionError {
   detail: string;
 }
 
-type Parsed = { ok: true; value: TokenSpec } | { ok: false; error: TokenOptionError };
+type Parsed = Result<TokenSpec, TokenOptionError>;
 
 function invalid(detail: string): Parsed {
   return { ok: false, error: { message: INVALID_AUTH_OPTS, detail } };

@@ -3,12 +3,13 @@ import { NopTokens } from './nop-tokens.js';
 import { SimpleTokens } from './simple-tokens.js';
 import { parseAuthToken, type TokenOptionError } from './token-options.js';
 import type { TokenProvider } from './tokens.js';
+import type { Result } from '../mvcc/types.js';
 
 /** The provider --auth-token names (simple tokens live --auth-token-ttl seconds), or etcd's error. */
 export function openTokenProvider(
   authToken: string,
   simpleTtlSeconds: number,
-): { ok: true; value: { provider: TokenProvider; warnings: string[] } } | { ok: false; error: TokenOptionError } {
+): Result<{ provider: TokenProvider; warnings: string[] }, TokenOptionError> {
   const spec = parseAuthToken(authToken);
   if (!spec.ok) return spec;
   if (spec.value.type === 'simple') {
