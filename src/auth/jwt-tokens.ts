@@ -71,7 +71,17 @@ function loadKeys(method: SignMethod, pub: Buffer | undefined, priv: Buffer | un
   return 'auth: missing key data';
 }
 
+/** A verified token's claims; `exp` (seconds) is checked on every use. */
+interface Verified {
+  info: TokenInfo;
+  exp: number | undefined;
+}
+
+/** Verified tokens remembered; the whole set is dropped when full (tokens are re-verified). */
+const VERIFIED_CACHE = 4096;
+
 export class JwtTokens implements TokenProvider {
+  private readonly verified = new Map<string, Verified>();
   private readonly hash: string;
   private readonly header: string;
 
@@ -113,6 +123,19 @@ export class JwtTokens implements TokenProvider {
   }
 
   info(token: string): TokenInfo | undefined {
+    let v = this.verified.get(token);
+    if (v === undefined) {
+      v = this.verify(token);
+      if (v === undefined) return undefined;
+      // A request's check, its log header and a read's recheck each ask: verify a token once.
+      if (this.verified.size >= VERIFIED_CACHE) this.verified.clear();
+      this.verified.set(token, v);
+    }
+    if (v.exp !== undefined && this.now() / 1000 > v.exp) return undefined;
+    return v.info;
+  }
+
+  private verify(token: string): Verified | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [h, c, s] = parts as [string, string, string];
@@ -124,8 +147,8 @@ export class JwtTokens implements TokenProvider {
     const revision = claims?.['revision'];
     const exp = claims?.['exp'];
     if (typeof username !== 'string' || typeof revision !== 'number') return undefined;
-    if (exp !== undefined && (typeof exp !== 'number' || this.now() / 1000 > exp)) return undefined;
-    return { user: username, revision };
+    if (exp !== undefined && typeof exp !== 'number') return undefined;
+    return { info: { user: username, revision }, exp };
   }
 
   invalidateUser(): void {}
