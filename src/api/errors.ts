@@ -61,6 +61,9 @@ export const ERR = {
   missingLeaderKey: { code: S.UNKNOWN, message: '"leader" field must be provided' },
   /** A call that went away while a lock or election call waited for it. */
   canceled: { code: S.CANCELLED, message: 'context canceled' },
+  authOldRevision: { code: S.INVALID_ARGUMENT, message: 'etcdserver: revision of auth store is old' },
+  // etcd has no gRPC status for it: it goes out as Unknown with the auth package's message.
+  tokenVerifyOnly: { code: S.UNKNOWN, message: 'auth: token signing attempted with verify-only key' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -139,6 +142,10 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.rootRoleNotExist;
     case 'invalid_auth_mgmt':
       return ERR.invalidAuthMgmt;
+    case 'auth_old_revision':
+      return ERR.authOldRevision;
+    case 'token_verify_only':
+      return ERR.tokenVerifyOnly;
     case 'forwarded':
       return { code: e.code, message: e.message };
   }

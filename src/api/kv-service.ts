@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canDeleteRange, canPut, canRange, canTxn } from '../auth/guard.js';
+import { canDeleteRange, canPut, canRange, canTxn, headerOf, staleAfterRead } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { KvReads } from '../server/kv-reads.js';
@@ -39,13 +39,15 @@ export function kvCalls(d: KvDeps): KvCalls {
     if (err !== undefined) return reject(err);
     const r = await reads.range(toRange(req), req.serializable);
     if (!r.ok) return reject(r.error);
+    const stale = staleAfterRead(auth, credentialsOf(meta));
+    if (stale !== undefined) return reject(stale);
     return reply({ header: makeHeader(d.header, r.value.revision), ...fromRange(r.value) });
   }
 
   async function put(req: rpc.PutRequest, meta: grpc.Metadata): Promise<Reply<rpc.PutResponseInit>> {
     const err = checkPut(req) ?? canPut(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.put(req);
+    const r = await writes.put(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'put' ? fromPut(v.put) : {}) });
@@ -54,7 +56,7 @@ export function kvCalls(d: KvDeps): KvCalls {
   async function deleteRange(req: rpc.DeleteRangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.DeleteRangeResponseInit>> {
     const err = checkDeleteRange(req) ?? canDeleteRange(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.deleteRange(req);
+    const r = await writes.deleteRange(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'delete' ? fromDeleteRange(v.deleteRange) : {}) });
@@ -66,9 +68,11 @@ export function kvCalls(d: KvDeps): KvCalls {
     if (isReadOnlyTxn(req)) {
       const r = await reads.readOnlyTxn(toTxn(req));
       if (!r.ok) return reject(r.error);
+      const stale = staleAfterRead(auth, credentialsOf(meta));
+      if (stale !== undefined) return reject(stale);
       return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
-    const r = await writes.txn(req);
+    const r = await writes.txn(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     const revision = r.value.revision;

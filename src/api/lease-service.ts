@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canRevokeLease } from '../auth/guard.js';
+import { canRevokeLease, headerOf } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { Lessor } from '../lease/lessor.js';
@@ -61,7 +61,7 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
   async function revoke(req: rpc.LeaseRevokeRequest, meta: grpc.Metadata): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
     const denied = canRevokeLease(d.auth, credentialsOf(meta), () => d.leaseKeys(req.ID));
     if (denied !== undefined) return reject(denied);
-    const r = await writes.leaseRevoke(req.ID);
+    const r = await writes.leaseRevoke(req.ID, headerOf(d.auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     return reply({ header: makeHeader(d.header, r.value.revision) });
   }

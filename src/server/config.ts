@@ -23,6 +23,12 @@ export interface ServerConfig {
   clientTls: TlsSettings;
   /** The --peer-* TLS flags (and --cipher-suites). */
   peerTls: TlsSettings;
+  /** --auth-token: 'simple' or 'jwt,...' as etcd parses it (auth/token-options.ts). */
+  authToken: string;
+  /** --auth-token-ttl: seconds a simple token lives after its last use. */
+  authTokenTtl: number;
+  /** --bcrypt-cost for new password hashes. */
+  bcryptCost: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -46,5 +52,8 @@ export function defaultConfig(name = 'default'): ServerConfig {
     maxTxnOps: 128,
     clientTls: noTls(),
     peerTls: noTls(),
+    authToken: 'simple',
+    authTokenTtl: 300,
+    bcryptCost: 10,
   };
 }
