@@ -5,6 +5,7 @@ import type { Member } from '../cluster/member-store.js';
 import type { TlsSettings } from '../tls/settings.js';
 import type { ConfChange, ConfState, ProgressStatus, ReadState } from '../raft/index.js';
 import type { CommittedEntry, ConsensusStatus, ProposeError } from '../server/consensus.js';
+import type { LatencyBatch } from './latency-samples.js';
 
 export interface RaftThreadConfig {
   memberId: bigint;
@@ -66,4 +67,6 @@ export type FromRaft =
   /** This member was removed; stop after graceMs (so peers can learn the removal committed). */
   | { t: 'removed'; graceMs: number }
   | { t: 'fatal'; message: string }
+  /** Latencies measured since the last batch, for /metrics. */
+  | ({ t: 'latencies' } & LatencyBatch)
   | { t: 'stopped' };

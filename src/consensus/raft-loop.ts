@@ -18,6 +18,7 @@ import {
 import type { ConfState } from '../raft/types.js';
 import type { CommittedEntry, ConsensusStatus, ProposeError } from '../server/consensus.js';
 import type { RaftStorage } from '../storage/raft-storage.js';
+import type { LatencySamples } from './latency-samples.js';
 import type { Proposal } from './protocol.js';
 
 /** The peer network as the loop uses it (implemented by transport/). */
@@ -53,6 +54,8 @@ export interface RaftLoopOptions {
   /** Called when persisting fails: the loop cannot go on without breaking Raft's contract. */
   onFatal: (err: unknown) => void;
   random?: () => number;
+  /** Fsync and heartbeat round-trip times, for /metrics. */
+  samples?: Pick<LatencySamples, 'fsync' | 'sent' | 'received'>;
 }
 
 const MAX_SIZE_PER_MSG = 1024 * 1024;
@@ -207,6 +210,7 @@ export class RaftLoop {
 
   step(msgs: readonly Message[]): void {
     if (this.stopped) return;
+    this.opts.samples?.received(msgs, performance.now());
     for (const m of msgs) this.node.step(m);
     this.schedule();
   }
@@ -278,7 +282,9 @@ export class RaftLoop {
     const applyFirst = !rd.mustSync && rd.snapshot === undefined;
     if (applyFirst) this.report(rd, rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined);
     // Persist before anything that depends on it leaves this member.
+    const t0 = performance.now();
     o.storage.save(rd.hardState, rd.entries, rd.mustSync);
+    if (rd.mustSync) o.samples?.fsync((performance.now() - t0) / 1000);
     if (hs !== undefined) this.saved = { term: hs.term, vote: hs.vote };
     this.send(early.length > 0 ? rd.messages.filter((m) => m.afterPersist) : rd.messages);
     if (!applyFirst) this.report(rd, rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined);
@@ -290,7 +296,9 @@ export class RaftLoop {
       if (message.type === 'MsgSnap') this.opts.network.sendSnapshot(message);
       else plain.push(message);
     }
-    if (plain.length > 0) this.opts.network.send(plain);
+    if (plain.length === 0) return;
+    this.opts.samples?.sent(plain, performance.now());
+    this.opts.network.send(plain);
   }
 
   /** Hands the state machine what this Ready changed for it. */

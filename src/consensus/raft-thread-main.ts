@@ -11,6 +11,7 @@ import { DurableLog } from '../storage/durable-log.js';
 import { RaftStorage } from '../storage/raft-storage.js';
 import { PeerTransport } from '../transport/index.js';
 import type { FromRaft, RaftThreadConfig, ToRaft } from './protocol.js';
+import { LatencySamples } from './latency-samples.js';
 import { RaftLoop } from './raft-loop.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -103,8 +104,10 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
     },
   });
 
+  const samples = new LatencySamples((batch) => post({ t: 'latencies', ...batch }), 2 * cfg.electionMs);
   const raft = new RaftLoop({
     id: cfg.memberId,
+    samples,
     storage,
     network: transport,
     logger,
@@ -174,6 +177,7 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
         break;
       case 'stop':
         raft.stop();
+        samples.stop();
         void transport.stop().finally(() => {
           log.close();
           post({ t: 'stopped' });

@@ -11,6 +11,7 @@ import type {
   ReadIndexResult,
   StateMachineHost,
 } from '../server/consensus.js';
+import type { LatencyBatch } from './latency-samples.js';
 import type { FromRaft, Proposal, RaftThreadConfig, ToRaft } from './protocol.js';
 import { ReadRounds } from './read-rounds.js';
 
@@ -25,6 +26,8 @@ export interface RaftThreadOptions {
   onFatal: (message: string) => void;
   /** Called when this member has been removed from the cluster. */
   onRemoved: (graceMs: number) => void;
+  /** Fsync and peer round-trip times measured on the Raft thread. */
+  onLatencies?: (batch: LatencyBatch) => void;
 }
 
 const STOP_TIMEOUT_MS = 5000;
@@ -241,6 +244,9 @@ export class RaftThread implements Consensus {
         break;
       case 'fatal':
         this.fatal(m.message);
+        break;
+      case 'latencies':
+        this.opts.onLatencies?.(m);
         break;
       case 'started':
       case 'stopped':

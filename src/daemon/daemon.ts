@@ -1,3 +1,4 @@
+import { LatencyHistograms } from '../api/metrics/latency-histograms.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -83,7 +84,13 @@ export class Daemon {
 
     // The hub is built on the store, and the store asks the hub whether events need prev_kv.
     let hub: WatchHub | undefined;
-    const sm = new StateMachine(join(memberDir, 'state.db'), { logger, wantPrevKv: () => hub?.wantsPrevKv() ?? true, tokens: auth.tokens });
+    const latencies = new LatencyHistograms();
+    const sm = new StateMachine(join(memberDir, 'state.db'), {
+      logger,
+      wantPrevKv: () => hub?.wantsPrevKv() ?? true,
+      tokens: auth.tokens,
+      onCommit: (s) => latencies.observeBackendCommit(s),
+    });
     this.sm = sm;
     const { memberId, clusterId } = establishIdentity(config, join(memberDir, 'raft.db'), joined);
     const ids = new IdGenerator(memberId);
@@ -111,6 +118,10 @@ export class Daemon {
       logger,
       snapshotCount: config.snapshotCount,
       onRemoved: (graceMs) => this.removed(graceMs),
+      onLatencies: (batch) => {
+        latencies.observeWalFsync(batch.walFsync);
+        for (const [to, rtts] of batch.peerRtt) latencies.observePeerRtt(to.toString(16), rtts);
+      },
       onFatal: () => process.exit(1),
     });
     this.consensus = consensus;
@@ -235,6 +246,7 @@ export class Daemon {
           dbSizeInUse: () => sm.sizeInUse(),
           quotaBytes: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
           memberId: memberId.toString(16),
+          latencies,
         },
       },
       logger,

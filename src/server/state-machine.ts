@@ -22,6 +22,8 @@ export interface StateMachineOptions {
   logger: Logger;
   /** The auth token provider (--auth-token); simple tokens by default. */
   tokens?: TokenProvider;
+  /** Each commit of the state database's write transaction, in seconds. */
+  onCommit?: (seconds: number) => void;
 }
 
 /** The stores over a state database; each creates the tables it keeps. */
@@ -68,7 +70,7 @@ export class StateMachine {
     this.db = openStateDb(path);
     ({ lessor: this.lessor, store: this.store, alarms: this.alarms, members: this.members, auth: this.auth } = openStores(this.db, opts));
     this.applier = new Applier(this.db, this.store, this.lessor, this.alarms, this.members, this.auth);
-    this.batch = new WriteBatch(this.db);
+    this.batch = new WriteBatch(this.db, opts.onCommit);
     this.checkpointer = new Checkpointer(path, opts.logger);
     this.removeCompacted();
   }

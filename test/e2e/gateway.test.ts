@@ -329,6 +329,8 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
       'process_cpu_seconds_total',
       'process_resident_memory_bytes',
       'nodejs_eventloop_lag_seconds',
+      'etcd_disk_wal_fsync_duration_seconds_bucket',
+      'etcd_disk_backend_commit_duration_seconds_bucket',
     ]) {
       expect(names, name).toContain(name);
     }
@@ -337,6 +339,11 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     expect(text).toMatch(/^etcd_cluster_version\{cluster_version="3\.4"\} 1$/m);
     expect(text).toMatch(/^etcd_server_id\{server_id="[0-9a-f]+"\} 1$/m);
     expect(text).toMatch(/^# TYPE etcd_server_leader_changes_seen_total counter$/m);
+    // The writes above were fsync'd into the Raft log and committed to the state database.
+    expect(text).toMatch(/^# TYPE etcd_disk_wal_fsync_duration_seconds histogram$/m);
+    expect(text).toMatch(/^etcd_disk_wal_fsync_duration_seconds_count [1-9]/m);
+    expect(text).toMatch(/^etcd_disk_wal_fsync_duration_seconds_bucket\{le="0\.001"\} \d+$/m);
+    expect(text).toMatch(/^etcd_disk_backend_commit_duration_seconds_count [1-9]/m);
     // The gateway's own calls are gRPC calls to the member, counted by method and code.
     expect(text).toMatch(/^grpc_server_handled_total\{[^}]*grpc_method="Range"[^}]*grpc_code="OK"[^}]*\} [1-9]/m);
     expect(text).toMatch(/^grpc_server_handled_total\{[^}]*grpc_method="Compact"[^}]*grpc_code="OutOfRange"[^}]*\} [1-9]/m);

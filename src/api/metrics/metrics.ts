@@ -1,6 +1,7 @@
 // /metrics: etcd's metric names where raftkv has the quantity, read when Prometheus scrapes, plus
 // prom-client's process and Node.js metrics (event-loop lag among them).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LatencyHistograms } from './latency-histograms.js';
 
 /** What the member tells /metrics, handed in by the composition root. */
 export interface Metrics {
@@ -15,6 +16,8 @@ export interface Metrics {
   quotaBytes: number;
   /** This member's ID in hex, as etcd labels etcd_server_id. */
   memberId: string;
+  /** The disk and peer latency histograms. */
+  latencies: LatencyHistograms;
 }
 
 /** A counter that shows a total kept elsewhere. */
@@ -68,5 +71,6 @@ export function metricsRegistry(m: Metrics, versions: { server: string; cluster:
   g('etcd_mvcc_db_total_size_in_use_in_bytes', 'Total size of the underlying database logically in use in bytes.', () =>
     m.dbSizeInUse(),
   );
+  m.latencies.register(registry);
   return registry;
 }
