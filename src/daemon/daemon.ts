@@ -6,6 +6,7 @@ import { ClientServer } from '../api/client-server.js';
 import type { HeaderSource } from '../api/header.js';
 import type { WatchSend } from '../api/watch-service.js';
 import { RaftThread } from '../consensus/raft-thread.js';
+import { DeferredEvents } from '../server/deferred-events.js';
 import { ApplyHost } from '../server/apply-host.js';
 import { DEFAULT_QUOTA_BYTES } from '../server/config.js';
 import { IdGenerator } from '../server/id-generator.js';
@@ -155,7 +156,7 @@ export class Daemon {
     });
     this.host = new ApplyHost({
       sm,
-      events: this.hub,
+      events: new DeferredEvents(this.hub),
       settle: (id, result) => proposer.settle(id, result),
       appliedWaiters: this.appliedWaiters,
       afterApply: () => quota.check(),
