@@ -17,6 +17,7 @@ import { leaseGrantCall, leaseService, type LeaseDeps } from './lease-service.js
 import { lockService } from './lock-service.js';
 import { maintenanceService, type MaintenanceDeps } from './maintenance-service.js';
 import type { Metrics } from './metrics/metrics.js';
+import { PreEncodedWatchService } from './watch-encoding.js';
 import { watchService, type WatchDeps } from './watch-service.js';
 
 /** Everything the client port's services need, handed over by the composition root. */
@@ -69,7 +70,7 @@ export class ClientServer {
     this.stopWatches = watch.stop;
     const kv = kvCalls(api.kv);
     this.grpcServer.addService(rpc.KVService, kvService(kv, logger));
-    this.grpcServer.addService(rpc.WatchService, watch.handlers);
+    this.grpcServer.addService(PreEncodedWatchService, watch.handlers);
     this.grpcServer.addService(rpc.LeaseService, leaseService(api.lease, logger));
     this.grpcServer.addService(rpc.ClusterService, clusterService(api.cluster, logger));
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));

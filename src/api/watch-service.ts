@@ -4,10 +4,10 @@ import { canRange } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchHub, type WatchResponse } from '../watch/index.js';
-import { fromEvent } from '../wire/responses.js';
 import { ERR } from './errors.js';
 import { credentialsOf } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
+import { encodeWatchResponse } from './watch-encoding.js';
 
 function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
   const filters: WatchFilter[] = [];
@@ -39,21 +39,25 @@ export interface WatchDeps {
 }
 
 // etcdserverpb.Watch: one WatchStream per gRPC stream; gRPC flow control pauses it.
-export function watchService(d: WatchDeps, logger: Logger): { handlers: rpc.WatchHandlers; stop: () => void } {
+export function watchService(d: WatchDeps, logger: Logger): { handlers: grpc.UntypedServiceImplementation; stop: () => void } {
   const open = new Set<WatchStream>();
 
-  const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, rpc.WatchResponseInit> = (call) => {
+  const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, Buffer> = (call) => {
     const write: WatchSend = (resp) =>
-      call.write({
-        header: makeHeader(d.header, resp.revision),
-        watch_id: resp.watchId,
-        created: resp.created,
-        canceled: resp.canceled,
-        compact_revision: resp.compactRevision,
-        cancel_reason: resp.cancelReason,
-        fragment: resp.fragment,
-        events: resp.events.map(fromEvent),
-      });
+      call.write(
+        encodeWatchResponse(
+          {
+            header: makeHeader(d.header, resp.revision),
+            watch_id: resp.watchId,
+            created: resp.created,
+            canceled: resp.canceled,
+            compact_revision: resp.compactRevision,
+            cancel_reason: resp.cancelReason,
+            fragment: resp.fragment,
+          },
+          resp.events,
+        ),
+      );
     const send = d.wrapSend?.(write) ?? write;
     const stream = new WatchStream(d.hub, send);
     open.add(stream);
@@ -63,13 +67,12 @@ export function watchService(d: WatchDeps, logger: Logger): { handlers: rpc.Watc
         // A watcher the user may not read is created and cancelled at once, as etcd answers it.
         const c = req.create_request;
         if (canRange(d.auth, credentialsOf(call.metadata), c) !== undefined) {
-          call.write({
-            header: makeHeader(d.header),
-            watch_id: c.watch_id,
-            created: true,
-            canceled: true,
-            cancel_reason: ERR.permissionDenied.message,
-          });
+          call.write(
+            encodeWatchResponse(
+              { header: makeHeader(d.header), watch_id: c.watch_id, created: true, canceled: true, cancel_reason: ERR.permissionDenied.message },
+              [],
+            ),
+          );
           return;
         }
         stream.create(toCreate(c));
