@@ -2,11 +2,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
+import type { GrpcServerSettings } from '../server/ops-config.js';
 import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
 import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress, type ListenAddress } from './h2/client-front.js';
+import { grpcServerOptions } from './grpc-server-options.js';
 import { healthService } from './health-service.js';
 import { ClientHttp } from './http/client-http.js';
 import { kvService, type KvDeps } from './kv-service.js';
@@ -31,6 +33,8 @@ export interface ClientApi {
   running: () => boolean;
   /** What /metrics and /health report. */
   metrics: Metrics;
+  /** Keepalive and stream limits of the gRPC server (etcd's defaults when absent). */
+  grpc?: GrpcServerSettings;
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -57,6 +61,7 @@ export class ClientServer {
       'grpc.max_receive_message_length': api.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
+      ...(api.grpc === undefined ? {} : grpcServerOptions(api.grpc)),
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
       // Metrics for every call; certificate identity only where connections can carry certificates.
       interceptors: api.tls === undefined ? [this.http.interceptor] : [this.http.interceptor, certIdentity],

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
 import type { HeaderSource } from '../api/header.js';
 import type { WatchSend } from '../api/watch-service.js';
@@ -28,6 +28,7 @@ import { WatchHub } from '../watch/index.js';
 import { CountedProposer } from './counted-proposer.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
+import { memberLogger } from './logger.js';
 
 /** Parts a caller may replace when composing a member (the fault-injection entry point does). */
 export interface MemberParts {
@@ -68,7 +69,7 @@ export class Daemon {
 
   constructor(
     private readonly opts: DaemonOptions,
-    readonly logger: Logger = pino({ level: opts.logLevel === 'panic' ? 'fatal' : opts.logLevel }, pino.destination(2)),
+    readonly logger: Logger = memberLogger(opts.logLevel, opts.logOutputs),
     joined?: JoinInfo,
     parts: MemberParts = {},
   ) {
@@ -154,6 +155,7 @@ export class Daemon {
       proposer,
       writes,
       forwarder: this.forwarder,
+      strictReconfigCheck: config.ops.strictReconfigCheck,
     });
     const leaderTransfer = new LeaderTransfer(memberId, sm.members, consensus, REQUEST_TIMEOUT_MS);
     this.leaseExpiry = new LeaseExpiry(sm.lessor, (id) => writes.leaseRevoke(id));
@@ -181,7 +183,7 @@ export class Daemon {
         tls: hasCert(config.clientTls) ? config.clientTls : undefined,
         maxRequestBytes: config.maxRequestBytes,
         kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
-        watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
+        watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend, progressIntervalMs: config.ops.watchProgressNotifyIntervalMs },
         lease: {
           header,
           writes,
@@ -216,6 +218,7 @@ export class Daemon {
         },
         auth: { header, auth: sm.auth, gate, writes },
         running: () => this.running && !this.stopped,
+        grpc: config.ops.grpc,
         metrics: {
           hasLeader: () => consensus.status().leader !== 0n,
           isLeader: () => consensus.status().leader === memberId,
