@@ -11,6 +11,8 @@ import { ClientFront, formatAddress, type ListenAddress } from './h2/client-fron
 import { grpcServerOptions } from './grpc-server-options.js';
 import { healthService } from './health-service.js';
 import { ClientHttp } from './http/client-http.js';
+import type { HttpApi } from './http/http-front.js';
+import type { Probes } from './http/probes.js';
 import { kvService, type KvDeps } from './kv-service.js';
 import { leaseService, type LeaseDeps } from './lease-service.js';
 import { maintenanceService, type MaintenanceDeps } from './maintenance-service.js';
@@ -35,6 +37,11 @@ export interface ClientApi {
   metrics: Metrics;
   /** Keepalive and stream limits of the gRPC server (etcd's defaults when absent). */
   grpc?: GrpcServerSettings;
+  /** --listen-metrics-urls and the /livez, /readyz checks served there. */
+  metricsUrls?: readonly string[];
+  probes?: Probes;
+  /** --enable-pprof: /debug/pprof/ on the client port. */
+  pprof?: HttpApi['pprof'];
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -56,7 +63,17 @@ export class ClientServer {
     private readonly api: ClientApi,
     private readonly logger: Logger,
   ) {
-    this.http = new ClientHttp({ metrics: api.metrics, alarmCount: () => api.maintenance.alarms.list().length }, logger);
+    this.http = new ClientHttp(
+      {
+        metrics: api.metrics,
+        alarmCount: () => api.maintenance.alarms.list().length,
+        metricsUrls: api.metricsUrls,
+        probes: api.probes,
+        tls: api.tls,
+        pprof: api.pprof,
+      },
+      logger,
+    );
     this.grpcServer = new grpc.Server({
       'grpc.max_receive_message_length': api.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': 2 ** 31 - 1,
@@ -87,6 +104,7 @@ export class ClientServer {
       }
     }
     if (first !== undefined) this.http.connect(first);
+    await this.http.runMetrics();
   }
 
   async stop(): Promise<void> {

@@ -29,6 +29,7 @@ import { CountedProposer } from './counted-proposer.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
 import { memberLogger } from './logger.js';
+import { memberProbes } from './member-probes.js';
 
 /** Parts a caller may replace when composing a member (the fault-injection entry point does). */
 export interface MemberParts {
@@ -219,6 +220,8 @@ export class Daemon {
         auth: { header, auth: sm.auth, gate, writes },
         running: () => this.running && !this.stopped,
         grpc: config.ops.grpc,
+        metricsUrls: config.ops.listenMetricsUrls,
+        probes: memberProbes({ store: sm.store, alarms: sm.alarms, gate }),
         metrics: {
           hasLeader: () => consensus.status().leader !== 0n,
           isLeader: () => consensus.status().leader === memberId,
