@@ -6,6 +6,7 @@ import type { HeaderSource } from '../api/header.js';
 import type { WatchSend } from '../api/watch-service.js';
 import { RaftThread } from '../consensus/raft-thread.js';
 import { ApplyHost } from '../server/apply-host.js';
+import { autoCompactor, type Compactor } from '../server/auto-compactor.js';
 import { DEFAULT_QUOTA_BYTES } from '../server/config.js';
 import { IdGenerator } from '../server/id-generator.js';
 import { establishIdentity } from '../server/identity.js';
@@ -63,6 +64,7 @@ export class Daemon {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly publisher: AttributePublisher;
   private readonly client: ClientServer;
+  private readonly compactor: Compactor | undefined;
   private readonly ids: { member: string; cluster: string };
   private running = false;
   private stopped = false;
@@ -178,6 +180,12 @@ export class Daemon {
       leader: () => consensus.status().leader,
       isLeader: () => consensus.status().leader === memberId,
     };
+    this.compactor = autoCompactor(config.ops.autoCompaction, {
+      revision: () => sm.store.currentRevision(),
+      compact: (revision) => writes.compact({ revision, physical: false }),
+      isLeader: leadership.isLeader,
+      logger,
+    });
     this.client = new ClientServer(
       {
         listenUrls: config.listenClientUrls,
@@ -258,6 +266,7 @@ export class Daemon {
     await this.consensus.start(this.host);
     this.leaseExpiry.run();
     this.publisher.run();
+    this.compactor?.run();
     this.running = true;
     await this.client.run();
     this.logger.info({ name: this.opts.config.name }, 'ready to serve client requests');
@@ -269,6 +278,7 @@ export class Daemon {
     await this.client.stop();
     this.leaseExpiry.stop();
     this.publisher.stop();
+    this.compactor?.stop();
     this.hub.stop();
     this.forwarder.close();
     await this.consensus.stop();
