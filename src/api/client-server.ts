@@ -10,6 +10,7 @@ import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress, type ListenAddress } from './h2/client-front.js';
 import { grpcServerOptions } from './grpc-server-options.js';
 import { healthService } from './health-service.js';
+import type { LeaderRequirement } from './require-leader.js';
 import { ClientHttp } from './http/client-http.js';
 import type { HttpApi } from './http/http-front.js';
 import type { Probes } from './http/probes.js';
@@ -42,6 +43,8 @@ export interface ClientApi {
   probes?: Probes;
   /** --enable-pprof: /debug/pprof/ on the client port. */
   pprof?: HttpApi['pprof'];
+  /** For hasleader=true streams: whether a leader is known, checked every election timeout. */
+  leaderRequirement?: LeaderRequirement;
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -86,8 +89,10 @@ export class ClientServer {
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;
     this.grpcServer.addService(rpc.KVService, kvService(api.kv, logger));
-    this.grpcServer.addService(rpc.WatchService, watch.handlers);
-    this.grpcServer.addService(rpc.LeaseService, leaseService(api.lease, logger));
+    const lease = leaseService(api.lease, logger);
+    const needLeader = api.leaderRequirement;
+    this.grpcServer.addService(rpc.WatchService, needLeader === undefined ? watch.handlers : { Watch: needLeader.guard(watch.handlers.Watch) });
+    this.grpcServer.addService(rpc.LeaseService, needLeader === undefined ? lease : { ...lease, LeaseKeepAlive: needLeader.guard(lease.LeaseKeepAlive) });
     this.grpcServer.addService(rpc.ClusterService, clusterService(api.cluster, logger));
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
@@ -96,6 +101,7 @@ export class ClientServer {
   }
 
   async run(): Promise<void> {
+    this.api.leaderRequirement?.run();
     let first: ListenAddress | undefined;
     for (const url of this.api.listenUrls) {
       for (const addr of await this.front.listen(url)) {
@@ -108,6 +114,7 @@ export class ClientServer {
   }
 
   async stop(): Promise<void> {
+    this.api.leaderRequirement?.stop();
     this.stopWatches();
     this.http.close();
     this.front.drain(SHUTDOWN_GRACE_MS);
