@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
 import type { HeaderSource } from '../api/header.js';
+import { Pprof } from '../api/http/pprof.js';
 import { LeaderRequirement } from '../api/require-leader.js';
 import type { WatchSend } from '../api/watch-service.js';
 import { RaftThread } from '../consensus/raft-thread.js';
@@ -231,6 +232,7 @@ export class Daemon {
         grpc: config.ops.grpc,
         metricsUrls: config.ops.listenMetricsUrls,
         probes: memberProbes({ store: sm.store, alarms: sm.alarms, gate }),
+        pprof: config.ops.enablePprof ? new Pprof() : undefined,
         leaderRequirement: new LeaderRequirement(() => consensus.status().leader !== 0n, config.electionTimeoutMs),
         metrics: {
           hasLeader: () => consensus.status().leader !== 0n,

@@ -62,6 +62,7 @@ describe('a member with the operator flags', () => {
         '--pre-vote',
         '--enable-v2=false',
         '--experimental-compaction-batch-limit=500',
+        '--enable-pprof',
       ],
     });
     for (const flag of ['--pre-vote', '--enable-v2', '--experimental-compaction-batch-limit']) {
@@ -96,6 +97,18 @@ describe('a member with the operator flags', () => {
     expect((await get(`${node.clientUrl}/health`)).status).toBe(200);
     expect((await get(`${node.clientUrl}/livez`)).status).toBe(404);
     expect((await get(`${node.clientUrl}/readyz`)).status).toBe(404);
+  });
+
+  it('--enable-pprof: /debug/pprof/profile?seconds=N answers with a V8 CPU profile', async () => {
+    const index = await get(`${node.clientUrl}/debug/pprof/`);
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('profile');
+    const r = await get(`${node.clientUrl}/debug/pprof/profile?seconds=1`);
+    expect(r.status).toBe(200);
+    const profile = JSON.parse(r.body) as { nodes: unknown[]; startTime: number; endTime: number };
+    expect(profile.nodes.length).toBeGreaterThan(0);
+    expect(profile.endTime).toBeGreaterThan(profile.startTime);
+    expect((await get(`${node.clientUrl}/debug/pprof/heap`)).status).toBe(404);
   });
 
   it('--experimental-watch-progress-notify-interval: progress notifications come at the configured interval', async () => {

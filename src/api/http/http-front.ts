@@ -12,7 +12,7 @@ export interface HttpApi {
   versions: { etcdserver: string; etcdcluster: string };
   gateway: JsonGateway;
   /** --enable-pprof: serves /debug/pprof/ when present. */
-  pprof?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean;
+  pprof?: { serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean };
 }
 
 /** The request's target as a URL; undefined for a target that is not a path. */
@@ -60,7 +60,7 @@ export class HttpFront {
       return;
     }
     if (url !== undefined && this.api.monitoring.serve(req, res, url)) return;
-    if (url !== undefined && this.api.pprof?.(req, res, url) === true) return;
+    if (url !== undefined && this.api.pprof?.serve(req, res, url) === true) return;
     if (path === '/version') {
       if (!getOnly(req, res)) return;
       res.setHeader('Content-Type', 'application/json');
