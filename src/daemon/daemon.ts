@@ -7,9 +7,11 @@ import { Pprof } from '../api/http/pprof.js';
 import { LeaderRequirement } from '../api/require-leader.js';
 import type { WatchSend } from '../api/watch-service.js';
 import { RaftThread } from '../consensus/raft-thread.js';
+import * as rpc from '../gen/etcdserverpb.js';
 import { ApplyHost } from '../server/apply-host.js';
 import { autoCompactor, type Compactor } from '../server/auto-compactor.js';
 import { DEFAULT_QUOTA_BYTES } from '../server/config.js';
+import { CorruptionCheck } from '../server/corruption-check.js';
 import { IdGenerator } from '../server/id-generator.js';
 import { establishIdentity } from '../server/identity.js';
 import { KvReads } from '../server/kv-reads.js';
@@ -33,6 +35,7 @@ import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
 import { memberLogger } from './logger.js';
 import { memberProbes } from './member-probes.js';
+import { peerHashFetcher } from './peer-hashes.js';
 
 /** Parts a caller may replace when composing a member (the fault-injection entry point does). */
 export interface MemberParts {
@@ -67,6 +70,9 @@ export class Daemon {
   private readonly publisher: AttributePublisher;
   private readonly client: ClientServer;
   private readonly compactor: Compactor | undefined;
+  private readonly corruption: CorruptionCheck;
+  /** Whether the data dir held applied state before this start (etcd's memberInitialized). */
+  private readonly initialized: boolean;
   private readonly ids: { member: string; cluster: string };
   private running = false;
   private stopped = false;
@@ -182,6 +188,16 @@ export class Daemon {
       leader: () => consensus.status().leader,
       isLeader: () => consensus.status().leader === memberId,
     };
+    this.initialized = sm.appliedIndex() > 0;
+    this.corruption = new CorruptionCheck({
+      memberId,
+      localHash: () => sm.store.hashKV(0),
+      peerHashes: peerHashFetcher(memberId, () => sm.members.list(), config.clientTls, REQUEST_TIMEOUT_MS),
+      caughtUp: async () => (await this.barrier.wait()).ok,
+      raiseCorrupt: (id) => writes.alarm({ action: rpc.AlarmRequest_AlarmAction.ACTIVATE, memberID: id, alarm: rpc.AlarmType.CORRUPT }),
+      isLeader: leadership.isLeader,
+      logger,
+    });
     this.compactor = autoCompactor(config.ops.autoCompaction, {
       revision: () => sm.store.currentRevision(),
       compact: (revision) => writes.compact({ revision, physical: false }),
@@ -267,10 +283,16 @@ export class Daemon {
     this.hub.run();
     // Logged before the Raft thread can elect anyone: the chaos harness learns the member ID here.
     this.logger.info({ ...this.ids, applied: this.sm.appliedIndex() }, 'server started');
+    // As etcd: a restarted member compares its data with its peers' before it serves anything.
+    if (this.opts.config.ops.initialCorruptCheck && this.initialized) {
+      const problem = await this.corruption.initial();
+      if (problem !== undefined) throw new Error(problem);
+    }
     await this.consensus.start(this.host);
     this.leaseExpiry.run();
     this.publisher.run();
     this.compactor?.run();
+    this.corruption.run(this.opts.config.ops.corruptCheckIntervalMs);
     this.running = true;
     await this.client.run();
     this.logger.info({ name: this.opts.config.name }, 'ready to serve client requests');
@@ -283,6 +305,7 @@ export class Daemon {
     this.leaseExpiry.stop();
     this.publisher.stop();
     this.compactor?.stop();
+    this.corruption.stop();
     this.hub.stop();
     this.forwarder.close();
     await this.consensus.stop();
