@@ -2,10 +2,13 @@
 // compaction, the watch progress interval, log outputs, inert flags, and hasleader watches on a
 // member without a leader (compared with a real etcd 3.4).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EtcdClient } from '../../src/client/index.js';
+import * as rpc from '../../src/gen/etcdserverpb.js';
 import { etcdPath, isCI, RAFTKV_ENTRY, REPO_ROOT, type Target } from '../support/env.js';
 import { RawEtcdClient } from '../support/grpc.js';
 import { startNode, type NodeHandle } from '../support/node.js';
@@ -170,13 +173,27 @@ describe('flag errors, worded as etcd words them', () => {
   });
 });
 
-/** A three-member cluster of `target` on loopback; kill(i) stops member i for good. */
-async function startTrio(target: Target): Promise<{ endpoints: string[]; kill: (i: number) => Promise<void>; stop: () => Promise<void> }> {
-  const ports = [];
+interface Trio {
+  endpoints: string[];
+  dir: string;
+  /** Stops member i (SIGKILL unless told otherwise) and waits for it to exit. */
+  kill: (i: number, signal?: NodeJS.Signals) => Promise<void>;
+  /** Starts member i again on its data dir with `extra` flags; resolves with its exit status if it exits. */
+  restart: (i: number, extra: string[]) => Promise<number>;
+  log: (i: number) => string;
+  stop: () => Promise<void>;
+}
+
+/** A three-member cluster of `target` on loopback, each started with `extra`. */
+async function startTrio(target: Target, extra: string[] = []): Promise<Trio> {
+  const ports: { client: number; peer: number }[] = [];
   for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), peer: await freePort() });
   const dir = mkdtempSync(path.join(os.tmpdir(), `raftkv-trio-${target}-`));
   const initial = ports.map((p, i) => `m${i}=http://127.0.0.1:${p.peer}`).join(',');
-  const children: (ChildProcess | undefined)[] = ports.map((p, i) => {
+  const children: (ChildProcess | undefined)[] = [];
+  const logOf = (i: number): string => path.join(dir, `m${i}.log`);
+  const launch = (i: number, flags: string[]): Promise<number> => {
+    const p = ports[i]!;
     const args = [
       `--name=m${i}`,
       `--data-dir=${dir}/m${i}`,
@@ -185,17 +202,29 @@ async function startTrio(target: Target): Promise<{ endpoints: string[]; kill: (
       `--listen-peer-urls=http://127.0.0.1:${p.peer}`,
       `--initial-advertise-peer-urls=http://127.0.0.1:${p.peer}`,
       `--initial-cluster=${initial}`,
+      ...flags,
     ];
-    return target === 'etcd'
-      ? spawnTracked(etcdPath() ?? 'etcd', args, { env: cleanEnv(), stdio: 'ignore' })
-      : spawnTracked(process.execPath, [RAFTKV_ENTRY, ...args], { cwd: REPO_ROOT, env: cleanEnv(), stdio: 'ignore' });
-  });
-  const kill = async (i: number): Promise<void> => {
+    const fd = openSync(logOf(i), 'a');
+    const child =
+      target === 'etcd'
+        ? spawnTracked(etcdPath() ?? 'etcd', args, { env: cleanEnv(), stdio: ['ignore', fd, fd] })
+        : spawnTracked(process.execPath, [RAFTKV_ENTRY, ...args], { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    children[i] = child;
+    return new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (children[i] === child) children[i] = undefined;
+        resolve(exitStatus(code, signal));
+      }),
+    );
+  };
+  for (let i = 0; i < 3; i++) void launch(i, extra);
+  const kill = async (i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const child = children[i];
     if (child === undefined) return;
-    children[i] = undefined;
     const exited = new Promise((r) => child.once('exit', r));
-    killTree(child);
+    if (signal === 'SIGKILL') killTree(child);
+    else child.kill(signal);
     await exited;
   };
   const endpoints = ports.map((p) => `127.0.0.1:${p.client}`);
@@ -208,13 +237,54 @@ async function startTrio(target: Target): Promise<{ endpoints: string[]; kill: (
   }
   return {
     endpoints,
+    dir,
     kill,
+    restart: (i, flags) => launch(i, flags),
+    log: (i) => readFileSync(logOf(i), 'utf8'),
     stop: async () => {
       for (let i = 0; i < 3; i++) await kill(i);
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
+
+describe('corruption checks on a three-member cluster', () => {
+  it('a member whose data differs is refused at start by the initial check, and the periodic check raises CORRUPT', async () => {
+    const trio = await startTrio('raftkv', ['--experimental-corrupt-check-time=500ms']);
+    const client = new EtcdClient(trio.endpoints, { timeoutMs: 5000 });
+    try {
+      await client.put('k', 'the-good-value');
+      const m2 = new RawEtcdClient(trio.endpoints[2]!);
+      await waitFor('m2 to apply the put', async () => ((await m2.range('k', { serializable: true })).kvs.length === 1 ? true : undefined));
+      m2.close();
+      expect((await client.alarmList()).alarms).toEqual([]);
+      // Member 2 stops cleanly, and its copy of the value is changed behind its back.
+      await trio.kill(2, 'SIGTERM');
+      const db = new Database(path.join(trio.dir, 'm2', 'member', 'state.db'));
+      const changed = db.prepare('UPDATE kv_values SET value = ? WHERE value = ?').run(Buffer.from('the-evil-value'), Buffer.from('the-good-value'));
+      db.close();
+      expect(changed.changes).toBe(1);
+      const status = await trio.restart(2, ['--experimental-initial-corrupt-check']);
+      expect(status).not.toBe(0);
+      expect(trio.log(2)).toContain('found data inconsistency with peers');
+      // Started without the initial check, it serves; the leader's periodic check finds it out.
+      void trio.restart(2, []);
+      const alarms = await waitFor(
+        'a CORRUPT alarm',
+        async () => {
+          const a = (await client.alarmList()).alarms;
+          return a.length > 0 ? a : undefined;
+        },
+        20_000,
+        200,
+      );
+      expect(alarms.map((a) => rpc.AlarmType[a.alarm])).toContain('CORRUPT');
+    } finally {
+      client.close();
+      await trio.stop();
+    }
+  }, 90_000);
+});
 
 describe.each(['raftkv', 'etcd'] as const)('hasleader=true watches when the member loses its leader (%s)', (target) => {
   const skip = target === 'etcd' && etcdMissing && !isCI;
