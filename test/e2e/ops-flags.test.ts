@@ -3,6 +3,7 @@
 // member without a leader (compared with a real etcd 3.4).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,7 +58,7 @@ describe('a member with the operator flags', () => {
         '--auto-compaction-mode=periodic',
         '--auto-compaction-retention=2s',
         '--experimental-watch-progress-notify-interval=300ms',
-        '--grpc-keepalive-interval=30s',
+        '--grpc-keepalive-interval=200ms',
         '--grpc-keepalive-timeout=5s',
         '--max-concurrent-streams=100',
         '--logger=zap',
@@ -100,6 +101,20 @@ describe('a member with the operator flags', () => {
     expect((await get(`${node.clientUrl}/health`)).status).toBe(200);
     expect((await get(`${node.clientUrl}/livez`)).status).toBe(404);
     expect((await get(`${node.clientUrl}/readyz`)).status).toBe(404);
+  });
+
+  it('--max-concurrent-streams and --grpc-keepalive-interval reach HTTP/2: the SETTINGS frame, and PINGs on an idle connection', async () => {
+    const session = http2.connect(node.clientUrl);
+    try {
+      let pings = 0;
+      session.on('ping', () => pings++);
+      // The server's SETTINGS may come in two frames (nghttp2's defaults, then grpc-js's).
+      await waitFor('SETTINGS_MAX_CONCURRENT_STREAMS 100', () => (session.remoteSettings.maxConcurrentStreams === 100 ? true : undefined), 5000);
+      // etcd's default interval is 2 hours: a ping at all shows the flag took effect.
+      await waitFor('a keepalive ping from the server', () => (pings > 0 ? true : undefined), 10_000);
+    } finally {
+      session.close();
+    }
   });
 
   it('--enable-pprof: /debug/pprof/profile?seconds=N answers with a V8 CPU profile', async () => {
