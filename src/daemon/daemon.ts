@@ -128,6 +128,7 @@ export class Daemon {
       maxRequestBytes: config.maxRequestBytes,
       timeoutMs: REQUEST_TIMEOUT_MS,
       admits: (req) => quota.admits(req),
+      corrupt: () => sm.alarms.has('CORRUPT'),
     };
     // A replaced proposer (fault injection) leaves the proposal counts of /metrics at zero.
     const counted = parts.proposer === undefined ? new CountedProposer(proposerOptions) : undefined;

@@ -294,6 +294,9 @@ describe('corruption checks on a three-member cluster', () => {
         200,
       );
       expect(alarms.map((a) => rpc.AlarmType[a.alarm])).toContain('CORRUPT');
+      // As etcd's corrupt applier: writes are refused, reads still answered.
+      await expect(client.put('after', 'v')).rejects.toThrow('etcdserver: corrupt cluster');
+      expect((await client.range('k')).kvs.length).toBe(1);
     } finally {
       client.close();
       await trio.stop();
