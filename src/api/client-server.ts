@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
 import type { GrpcServerSettings } from '../server/ops-config.js';
+import * as v3electionpb from '../gen/v3electionpb.js';
+import * as v3lockpb from '../gen/v3lockpb.js';
 import type { TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
 import { certIdentity } from './cert-identity.js';
@@ -14,8 +16,10 @@ import type { LeaderRequirement } from './require-leader.js';
 import { ClientHttp } from './http/client-http.js';
 import type { HttpApi } from './http/http-front.js';
 import type { Probes } from './http/probes.js';
-import { kvService, type KvDeps } from './kv-service.js';
-import { leaseService, type LeaseDeps } from './lease-service.js';
+import { electionService } from './election-service.js';
+import { kvCalls, kvService, type KvDeps } from './kv-service.js';
+import { leaseGrantCall, leaseService, type LeaseDeps } from './lease-service.js';
+import { lockService } from './lock-service.js';
 import { maintenanceService, type MaintenanceDeps } from './maintenance-service.js';
 import type { Metrics } from './metrics/metrics.js';
 import { watchService, type WatchDeps } from './watch-service.js';
@@ -88,7 +92,8 @@ export class ClientServer {
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;
-    this.grpcServer.addService(rpc.KVService, kvService(api.kv, logger));
+    const kv = kvCalls(api.kv);
+    this.grpcServer.addService(rpc.KVService, kvService(kv, logger));
     const lease = leaseService(api.lease, logger);
     const needLeader = api.leaderRequirement;
     this.grpcServer.addService(rpc.WatchService, needLeader === undefined ? watch.handlers : { Watch: needLeader.guard(watch.handlers.Watch) });
@@ -97,6 +102,10 @@ export class ClientServer {
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
     this.grpcServer.addService(health.HealthService, healthService(api.running));
+    // Lock and election run etcd's concurrency recipes in-process, with each caller's credentials.
+    const recipes = { header: api.kv.header, kv, grant: leaseGrantCall(api.lease), hub: api.watch.hub, auth: api.kv.auth };
+    this.grpcServer.addService(v3lockpb.LockService, lockService(recipes, logger));
+    this.grpcServer.addService(v3electionpb.ElectionService, electionService(recipes, logger));
     this.front = new ClientFront(this.grpcServer, logger, (socket) => this.http.accept(socket), api.tls);
   }
 

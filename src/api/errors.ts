@@ -56,6 +56,15 @@ export const ERR = {
   rootUserNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not exist' },
   rootRoleNotExist: { code: S.FAILED_PRECONDITION, message: 'etcdserver: root user does not have root role' },
   invalidAuthMgmt: { code: S.INVALID_ARGUMENT, message: 'etcdserver: invalid auth management' },
+  // etcd's lock and election servers return plain Go errors, which gRPC sends as Unknown.
+  electionNoLeader: { code: S.UNKNOWN, message: 'election: no leader' },
+  electionNotLeader: { code: S.UNKNOWN, message: 'election: not leader' },
+  missingLeaderKey: { code: S.UNKNOWN, message: '"leader" field must be provided' },
+  /** A call that went away while a lock or election call waited for it. */
+  canceled: { code: S.CANCELLED, message: 'context canceled' },
+  authOldRevision: { code: S.INVALID_ARGUMENT, message: 'etcdserver: revision of auth store is old' },
+  // etcd has no gRPC status for it: it goes out as Unknown with the auth package's message.
+  tokenVerifyOnly: { code: S.UNKNOWN, message: 'auth: token signing attempted with verify-only key' },
 } satisfies Record<string, EtcdError>;
 
 export function fromServerError(e: ServerError): EtcdError {
@@ -136,9 +145,18 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.rootRoleNotExist;
     case 'invalid_auth_mgmt':
       return ERR.invalidAuthMgmt;
+    case 'auth_old_revision':
+      return ERR.authOldRevision;
+    case 'token_verify_only':
+      return ERR.tokenVerifyOnly;
     case 'forwarded':
       return { code: e.code, message: e.message };
   }
+}
+
+/** An error as a Go server sends a plain (non-status) error: code Unknown, the message kept. */
+export function asUnknown(e: EtcdError): EtcdError {
+  return { code: S.UNKNOWN, message: e.message };
 }
 
 /** The error object grpc-js sends: status code plus etcd's message as the details. */

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { fromServerError, toStatus, type EtcdError } from './errors.js';
+import { asUnknown, fromServerError, toStatus, type EtcdError } from './errors.js';
 import type { Credentials } from '../auth/guard.js';
 import type { ServerError } from '../server/errors.js';
 import { certCnOf } from './cert-identity.js';
@@ -13,6 +13,14 @@ export function reply<T>(value: T): Reply<T> {
 
 export function reject<T>(error: EtcdError | ServerError): Reply<T> {
   return { ok: false, error: 'kind' in error ? fromServerError(error) : error };
+}
+
+/**
+ * A failure as etcd's lock and election servers pass it on: they call the server through a Go
+ * client, whose errors reach gRPC as plain errors, so every code becomes Unknown.
+ */
+export function asPlainError<T>(r: { ok: false; error: EtcdError }): Reply<T> {
+  return { ok: false, error: asUnknown(r.error) };
 }
 
 /**
@@ -34,6 +42,38 @@ export function unary<Req, Res>(
         callback({ code: 13, details: err instanceof Error ? err.message : String(err) });
       },
     );
+  };
+}
+
+/** A call's context, as Go's ctx: aborted when the caller cancels or goes away, or at its deadline. */
+export interface CallContext {
+  signal: AbortSignal;
+  /** The handler is done with the call: no more deadline timer. */
+  done(): void;
+}
+
+export function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
+  const ac = new AbortController();
+  call.on('cancelled', () => ac.abort());
+  // grpc-js answers DEADLINE_EXCEEDED at the deadline without telling the handler.
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  const timer = Number.isFinite(at) ? setTimeout(() => ac.abort(), Math.max(0, at - Date.now())) : undefined;
+  return { signal: ac.signal, done: () => clearTimeout(timer) };
+}
+
+/** Like unary, for handlers that wait on others (lock, election): `signal` is the call's context. */
+export function cancellableUnary<Req, Res>(
+  logger: Logger,
+  fn: (req: Req, meta: grpc.Metadata, signal: AbortSignal) => Promise<Reply<Res>>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const ctx = callContext(call);
+    const respond: grpc.sendUnaryData<Res> = (err, value) => {
+      ctx.done();
+      callback(err, value);
+    };
+    unary<Req, Res>(logger, (req, meta) => fn(req, meta, ctx.signal))(call, respond);
   };
 }
 

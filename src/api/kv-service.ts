@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canDeleteRange, canPut, canRange, canTxn } from '../auth/guard.js';
+import { canDeleteRange, canPut, canRange, canTxn, headerOf, staleAfterRead } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { KvReads } from '../server/kv-reads.js';
@@ -19,8 +19,19 @@ export interface KvDeps {
   maxTxnOps: number;
 }
 
+/** One KV call as the client port serves it, for in-process callers (the lock and election services). */
+export type KvCall<Req, Res> = (req: Req, meta: grpc.Metadata) => Promise<Reply<Res>>;
+
+export interface KvCalls {
+  range: KvCall<rpc.RangeRequest, rpc.RangeResponseInit>;
+  put: KvCall<rpc.PutRequest, rpc.PutResponseInit>;
+  deleteRange: KvCall<rpc.DeleteRangeRequest, rpc.DeleteRangeResponseInit>;
+  txn: KvCall<rpc.TxnRequest, rpc.TxnResponseInit>;
+  compact: KvCall<rpc.CompactionRequest, rpc.CompactionResponseInit>;
+}
+
 // etcdserverpb.KV: validation, then the server, then etcd's response shape.
-export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
+export function kvCalls(d: KvDeps): KvCalls {
   const { maxTxnOps, auth, reads, writes } = d;
 
   async function range(req: rpc.RangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.RangeResponseInit>> {
@@ -28,13 +39,15 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     if (err !== undefined) return reject(err);
     const r = await reads.range(toRange(req), req.serializable);
     if (!r.ok) return reject(r.error);
+    const stale = staleAfterRead(auth, credentialsOf(meta));
+    if (stale !== undefined) return reject(stale);
     return reply({ header: makeHeader(d.header, r.value.revision), ...fromRange(r.value) });
   }
 
   async function put(req: rpc.PutRequest, meta: grpc.Metadata): Promise<Reply<rpc.PutResponseInit>> {
     const err = checkPut(req) ?? canPut(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.put(req);
+    const r = await writes.put(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'put' ? fromPut(v.put) : {}) });
@@ -43,7 +56,7 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
   async function deleteRange(req: rpc.DeleteRangeRequest, meta: grpc.Metadata): Promise<Reply<rpc.DeleteRangeResponseInit>> {
     const err = checkDeleteRange(req) ?? canDeleteRange(auth, credentialsOf(meta), req);
     if (err !== undefined) return reject(err);
-    const r = await writes.deleteRange(req);
+    const r = await writes.deleteRange(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     return reply({ header: makeHeader(d.header, r.value.revision), ...(v.type === 'delete' ? fromDeleteRange(v.deleteRange) : {}) });
@@ -55,9 +68,11 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     if (isReadOnlyTxn(req)) {
       const r = await reads.readOnlyTxn(toTxn(req));
       if (!r.ok) return reject(r.error);
+      const stale = staleAfterRead(auth, credentialsOf(meta));
+      if (stale !== undefined) return reject(stale);
       return reply({ header: makeHeader(d.header, r.value.revision), ...fromTxn(r.value.txn) });
     }
-    const r = await writes.txn(req);
+    const r = await writes.txn(req, headerOf(auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     const revision = r.value.revision;
@@ -71,11 +86,15 @@ export function kvService(d: KvDeps, logger: Logger): rpc.KVHandlers {
     return reply({ header: makeHeader(d.header, r.value.revision) });
   }
 
+  return { range, put, deleteRange, txn, compact };
+}
+
+export function kvService(calls: KvCalls, logger: Logger): rpc.KVHandlers {
   return {
-    Range: unary(logger, range),
-    Put: unary(logger, put),
-    DeleteRange: unary(logger, deleteRange),
-    Txn: unary(logger, txn),
-    Compact: unary(logger, compact),
+    Range: unary(logger, calls.range),
+    Put: unary(logger, calls.put),
+    DeleteRange: unary(logger, calls.deleteRange),
+    Txn: unary(logger, calls.txn),
+    Compact: unary(logger, calls.compact),
   };
 }

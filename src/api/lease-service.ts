@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { canRevokeLease } from '../auth/guard.js';
+import { canRevokeLease, headerOf } from '../auth/guard.js';
 import type * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { Lessor } from '../lease/lessor.js';
@@ -38,24 +38,30 @@ export interface LeaseDeps {
   requestTimeoutMs: number;
 }
 
-// etcdserverpb.Lease. Grants and revokes go through the log; keep-alives and TTL reads are served
-// by the member that keeps lease time.
-export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
+/** LeaseGrant as the client port serves it; also used in-process by the lock and election services. */
+export function leaseGrantCall(
+  d: Pick<LeaseDeps, 'header' | 'writes' | 'electionTimeoutMs'>,
+): (req: rpc.LeaseGrantRequest) => Promise<Reply<rpc.LeaseGrantResponseInit>> {
   const minTtl = minLeaseTtl(d.electionTimeoutMs);
-  const { writes, lessor, leadership, forwarder } = d;
-
-  async function grant(req: rpc.LeaseGrantRequest): Promise<Reply<rpc.LeaseGrantResponseInit>> {
-    const r = await writes.leaseGrant(req, minTtl);
+  return async (req) => {
+    const r = await d.writes.leaseGrant(req, minTtl);
     if (!r.ok) return reject(r.error);
     const v = r.value.value;
     if (v.type !== 'lease_grant') return reject({ kind: 'stopped' });
     return reply({ header: makeHeader(d.header, r.value.revision), ID: v.id, TTL: v.ttl, error: '' });
-  }
+  };
+}
+
+// etcdserverpb.Lease. Grants and revokes go through the log; keep-alives and TTL reads are served
+// by the member that keeps lease time.
+export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
+  const { writes, lessor, leadership, forwarder } = d;
+  const grant = leaseGrantCall(d);
 
   async function revoke(req: rpc.LeaseRevokeRequest, meta: grpc.Metadata): Promise<Reply<rpc.LeaseRevokeResponseInit>> {
     const denied = canRevokeLease(d.auth, credentialsOf(meta), () => d.leaseKeys(req.ID));
     if (denied !== undefined) return reject(denied);
-    const r = await writes.leaseRevoke(req.ID);
+    const r = await writes.leaseRevoke(req.ID, headerOf(d.auth, credentialsOf(meta)));
     if (!r.ok) return reject(r.error);
     return reply({ header: makeHeader(d.header, r.value.revision) });
   }
@@ -115,8 +121,13 @@ export function leaseService(d: LeaseDeps, logger: Logger): rpc.LeaseHandlers {
     });
     const close = (): void => relay?.close();
     call.on('end', () => {
-      close();
-      call.end();
+      // Keep-alives still with the leader are answered before the stream ends.
+      const finish = (): void => {
+        close();
+        call.end();
+      };
+      if (relay === undefined) finish();
+      else relay.whenAnswered(finish);
     });
     call.on('error', close);
     call.on('close', close);

@@ -121,12 +121,14 @@ export function maintenanceService(d: MaintenanceDeps, logger: Logger): rpc.Main
   const snapshot: grpc.handleServerStreamingCall<rpc.SnapshotRequest, rpc.SnapshotResponseInit> = (call) => {
     const denied = admin(call.metadata);
     if (denied !== undefined) {
-      call.destroy(Object.assign(new Error(denied.message), toStatus(denied)));
+      // An 'error' event makes grpc-js end the call with that status; destroy() would drop the
+      // stream without one, and etcdctl would wait forever.
+      call.emit('error', Object.assign(new Error(denied.message), toStatus(denied)));
       return;
     }
     void streamSnapshot(call).catch((err: unknown) => {
       logger.error({ err }, 'snapshot failed');
-      call.destroy(Object.assign(new Error('snapshot failed'), toStatus({ code: grpc.status.INTERNAL, message: String(err) })));
+      call.emit('error', Object.assign(new Error('snapshot failed'), toStatus({ code: grpc.status.INTERNAL, message: String(err) })));
     });
   };
 

@@ -19,7 +19,7 @@ export function applyAuthRequest(auth: AuthStore, req: InternalRequest, index: n
   if (req.auth_enable !== undefined) return done(auth.enable());
   if (req.auth_disable !== undefined) return done((auth.disable(), undefined));
   if (req.authenticate !== undefined) {
-    const r = auth.authenticate(req.authenticate.name, `${req.authenticate.token_prefix}.${index}`);
+    const r = auth.authenticate(req.authenticate.name, req.authenticate.token_prefix, index);
     return r.ok ? { ok: true, value: { token: r.value } } : r;
   }
   if (req.auth_user_add !== undefined) {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Permission_Type } from '../gen/authpb.js';
 import { AuthStore } from './auth-store.js';
 import { toInterval } from './key-perms.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { scryptSync } from 'node:crypto';
+import { effectiveBcryptCost, hashPassword, verifyPassword } from './password.js';
 import { SimpleTokens } from './simple-tokens.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
@@ -89,20 +90,20 @@ describe('AuthStore', () => {
     auth.userAdd('root', 'h', false);
     auth.userGrantRole('root', 'root');
     auth.userAdd('bob', 'h', false);
-    expect(auth.authenticate('bob', 't.1')).toEqual({ ok: false, error: { kind: 'auth_not_enabled' } });
+    expect(auth.authenticate('bob', 't', 1)).toEqual({ ok: false, error: { kind: 'auth_not_enabled' } });
     auth.enable();
-    expect(auth.authenticate('nobody', 't.2')).toEqual({ ok: false, error: { kind: 'auth_failed' } });
-    expect(auth.authenticate('bob', 't.3')).toEqual({ ok: true, value: 't.3' });
-    expect(auth.tokens.user('t.3')).toBe('bob');
+    expect(auth.authenticate('nobody', 't', 2)).toEqual({ ok: false, error: { kind: 'auth_failed' } });
+    expect(auth.authenticate('bob', 't', 3)).toEqual({ ok: true, value: 't.3' });
+    expect(auth.tokens.info('t.3')).toEqual({ user: 'bob', revision: undefined });
     auth.userChangePassword('bob', 'h2');
-    expect(auth.tokens.user('t.3')).toBeUndefined();
-    auth.authenticate('bob', 't.4');
-    auth.authenticate('root', 't.5');
+    expect(auth.tokens.info('t.3')).toBeUndefined();
+    auth.authenticate('bob', 't', 4);
+    auth.authenticate('root', 't', 5);
     auth.userDelete('bob');
-    expect(auth.tokens.user('t.4')).toBeUndefined();
-    expect(auth.tokens.user('t.5')).toBe('root');
+    expect(auth.tokens.info('t.4')).toBeUndefined();
+    expect(auth.tokens.info('t.5')?.user).toBe('root');
     auth.disable();
-    expect(auth.tokens.user('t.5')).toBeUndefined();
+    expect(auth.tokens.info('t.5')).toBeUndefined();
   });
 
   it('state persists in the database and is reloaded; the revision moves with every change', () => {
@@ -125,25 +126,40 @@ describe('AuthStore', () => {
 });
 
 describe('passwords and simple tokens', () => {
-  it('scrypt hashes verify the right password only, with per-user salt', async () => {
-    const h1 = await hashPassword('secret');
-    const h2 = await hashPassword('secret');
+  it("bcrypt hashes (Go's $2a$ form, at the given cost) verify the right password only, with per-user salt", async () => {
+    const h1 = await hashPassword('secret', 4);
+    const h2 = await hashPassword('secret', 4);
+    expect(h1).toMatch(/^\$2a\$04\$/);
     expect(h1).not.toBe(h2);
     expect(await verifyPassword('secret', h1)).toBe(true);
     expect(await verifyPassword('Secret', h1)).toBe(false);
     expect(await verifyPassword('secret', '')).toBe(false);
   });
 
+  it('scrypt hashes from data dirs written before bcrypt still verify', async () => {
+    const salt = Buffer.from('0123456789abcdef');
+    const legacy = `scrypt$${salt.toString('base64')}$${scryptSync('secret', salt, 32).toString('base64')}`;
+    expect(await verifyPassword('secret', legacy)).toBe(true);
+    expect(await verifyPassword('Secret', legacy)).toBe(false);
+    expect(await verifyPassword('secret', 'scrypt$broken')).toBe(false);
+  });
+
+  it('--bcrypt-cost outside [4, 31] falls back to 10 with etcd\'s warning', () => {
+    expect(effectiveBcryptCost(12)).toEqual({ cost: 12 });
+    expect(effectiveBcryptCost(3)).toEqual({ cost: 10, warning: 'Use default bcrypt-cost 10 instead of the invalid value 3' });
+    expect(effectiveBcryptCost(40)).toEqual({ cost: 10, warning: 'Use default bcrypt-cost 10 instead of the invalid value 40' });
+  });
+
   it('a token lives for its TTL after its last use', () => {
     let now = 0;
     const t = new SimpleTokens(1000, () => now);
-    t.assign('x', 'bob');
+    t.assign('bob', 0, 'x', 1);
     now = 900;
-    expect(t.user('x')).toBe('bob'); // refreshed
+    expect(t.user('x.1')).toBe('bob'); // refreshed
     now = 1800;
-    expect(t.user('x')).toBe('bob');
+    expect(t.user('x.1')).toBe('bob');
     now = 2900;
-    expect(t.user('x')).toBeUndefined();
+    expect(t.user('x.1')).toBeUndefined();
     expect(t.size()).toBe(0);
   });
 });

@@ -3,14 +3,11 @@ import { Role, User, type Permission } from '../gen/authpb.js';
 import { authError, type AuthError } from './errors.js';
 import { covers, grantedIntervals, type Access, type KeyInterval } from './key-perms.js';
 import { SimpleTokens } from './simple-tokens.js';
+import type { TokenProvider } from './tokens.js';
 
 export const ROOT = 'root';
 
 export type AuthResult<T> = { ok: true; value: T } | { ok: false; error: AuthError };
-
-function okv<T>(value: T): AuthResult<T> {
-  return { ok: true, value };
-}
 
 function no<T>(kind: AuthError['kind']): AuthResult<T> {
   return { ok: false, error: authError(kind) };
@@ -24,9 +21,8 @@ interface Row {
 // Users, roles and their permissions, the enabled flag and the auth revision. They live in tables
 // of the state database (so they travel in snapshots) and change only when the applier applies an
 // auth entry, so every member agrees. Reads come from an in-memory copy, reloaded on start and
-// after a snapshot install. Also holds this member's simple tokens.
+// after a snapshot install. Also holds this member's token provider (--auth-token).
 export class AuthStore {
-  readonly tokens = new SimpleTokens();
   private users = new Map<string, User>();
   private roles = new Map<string, Role>();
   private enabledFlag = false;
@@ -35,7 +31,10 @@ export class AuthStore {
   private readonly permCache = new Map<string, KeyInterval[]>();
   private readonly stmt;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    readonly tokens: TokenProvider = new SimpleTokens(),
+  ) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS auth_users (name TEXT PRIMARY KEY, record BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS auth_roles (name TEXT PRIMARY KEY, record BLOB NOT NULL);
@@ -139,12 +138,14 @@ export class AuthStore {
     this.bump();
   }
 
-  /** Hands out `token` for `name`; the proposer already checked the password. */
-  authenticate(name: string, token: string): AuthResult<string> {
+  /**
+   * Hands out a token for `name` (the proposer already checked the password): a simple token is
+   * `<prefix>.<index>`, a JWT carries the auth revision.
+   */
+  authenticate(name: string, prefix: string, index: number): AuthResult<string> {
     if (!this.enabledFlag) return no('auth_not_enabled');
     if (!this.users.has(name)) return no('auth_failed');
-    this.tokens.assign(token, name);
-    return okv(token);
+    return this.tokens.assign(name, this.rev, prefix, index);
   }
 
   userAdd(name: string, passwordHash: string, noPassword: boolean): AuthError | undefined {

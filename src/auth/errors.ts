@@ -15,7 +15,9 @@ export type AuthErrorKind =
   | 'permission_denied'
   | 'root_user_not_exist'
   | 'root_role_not_exist'
-  | 'invalid_auth_mgmt';
+  | 'invalid_auth_mgmt'
+  | 'auth_old_revision'
+  | 'token_verify_only';
 
 export interface AuthError {
   kind: AuthErrorKind;

@@ -1,11 +1,12 @@
 import type * as rpc from '../gen/etcdserverpb.js';
+import type { RequestHeaderInit } from '../gen/raftkvpb.js';
 import type { AuthStore } from './auth-store.js';
 import { authError, type AuthError } from './errors.js';
-import { toInterval, type Access } from './key-perms.js';
+import { checkKeysAs, deleteChecks, leaseKeyChecks, putChecks, txnChecks, type KeyCheck } from './request-checks.js';
 
 // Request authorization, as the api layer asks for it: who the token names, and whether that user
 // may do what the request does. Every check returns undefined when allowed; while auth is off that
-// is one boolean test.
+// is one boolean test. Writes also carry who asked (`headerOf`), so the applier checks again.
 
 /** What a call carries to name its user; undefined fields were not sent. */
 export interface Credentials {
@@ -15,24 +16,49 @@ export interface Credentials {
   certCn: string | undefined;
 }
 
-/** The token's user; without a token, as in etcd, the certificate's CN. */
-function userOf(auth: AuthStore, c: Credentials): { user: string } | AuthError {
-  if (c.token === undefined || c.token === '') return c.certCn === undefined ? authError('user_empty') : { user: c.certCn };
-  const user = auth.tokens.user(c.token);
-  return user === undefined ? authError('invalid_token') : { user };
+interface Requester {
+  user: string;
+  /** The auth revision the user's rights are taken at: the token's (JWT), else the current one. */
+  revision: number;
 }
 
-type KeyCheck = [key: Buffer, rangeEnd: Buffer, access: Access];
+/** The token's user; without a token, as in etcd, the certificate's CN. */
+function userOf(auth: AuthStore, c: Credentials): Requester | AuthError {
+  if (c.token === undefined || c.token === '') {
+    return c.certCn === undefined ? authError('user_empty') : { user: c.certCn, revision: auth.revision() };
+  }
+  const info = auth.tokens.info(c.token);
+  return info === undefined ? authError('invalid_token') : { user: info.user, revision: info.revision ?? auth.revision() };
+}
 
 function checkKeys(auth: AuthStore, who: Credentials, checks: readonly KeyCheck[]): AuthError | undefined {
   if (!auth.enabled) return undefined;
   const u = userOf(auth, who);
   if ('kind' in u) return u;
-  for (const [key, rangeEnd, access] of checks) {
-    const err = auth.check(u.user, toInterval(key, rangeEnd), access);
-    if (err !== undefined) return err;
-  }
-  return undefined;
+  // etcd's isOpPermitted: a JWT issued before the last auth change is refused.
+  if (u.revision < auth.revision()) return authError('auth_old_revision');
+  return checkKeysAs(auth, u.user, checks);
+}
+
+/**
+ * The header a client's write carries into the log: who asked and at which auth revision the check
+ * above was made (an empty user while auth is off). Call it after the check passed.
+ */
+export function headerOf(auth: AuthStore, who: Credentials): RequestHeaderInit {
+  if (!auth.enabled) return { username: '', auth_revision: auth.revision() };
+  const u = userOf(auth, who);
+  return 'kind' in u ? { username: '', auth_revision: 0 } : { username: u.user, auth_revision: u.revision };
+}
+
+/**
+ * etcd's doSerialize, after a read was served: a token naming another auth revision than the one
+ * the read saw (a JWT issued before, or on a member ahead of this one) gets the old-revision error.
+ * Simple tokens name no revision.
+ */
+export function staleAfterRead(auth: AuthStore, who: Credentials): AuthError | undefined {
+  if (!auth.enabled || who.token === undefined || who.token === '') return undefined;
+  const rev = auth.tokens.info(who.token)?.revision;
+  return rev !== undefined && rev !== auth.revision() ? authError('auth_old_revision') : undefined;
 }
 
 /** Admin operations (auth management, maintenance, membership) need the root role. */
@@ -41,6 +67,22 @@ export function canAdmin(auth: AuthStore, who: Credentials): AuthError | undefin
   const u = userOf(auth, who);
   if ('kind' in u) return u;
   return auth.isAdmin(u.user) ? undefined : authError('permission_denied');
+}
+
+/** etcd's UserGet: root, or the user asking about itself. */
+export function canGetUser(auth: AuthStore, who: Credentials, name: string): AuthError | undefined {
+  if (!auth.enabled) return undefined;
+  const u = userOf(auth, who);
+  if ('kind' in u) return u;
+  return auth.isAdmin(u.user) || u.user === name ? undefined : authError('permission_denied');
+}
+
+/** etcd's RoleGet: root, or a user that has the role. */
+export function canGetRole(auth: AuthStore, who: Credentials, role: string): AuthError | undefined {
+  if (!auth.enabled) return undefined;
+  const u = userOf(auth, who);
+  if ('kind' in u) return u;
+  return auth.isAdmin(u.user) || (auth.user(u.user)?.roles.includes(role) ?? false) ? undefined : authError('permission_denied');
 }
 
 export function canRange(auth: AuthStore, who: Credentials, req: { key: Buffer; range_end: Buffer }): AuthError | undefined {
@@ -55,12 +97,9 @@ export function canDeleteRange(auth: AuthStore, who: Credentials, req: rpc.Delet
   return checkKeys(auth, who, deleteChecks(req));
 }
 
-/** Every compare needs read access, every operation in either branch its own access. */
 export function canTxn(auth: AuthStore, who: Credentials, req: rpc.TxnRequest): AuthError | undefined {
   if (!auth.enabled) return undefined;
-  const checks: KeyCheck[] = [];
-  collectTxn(req, checks);
-  return checkKeys(auth, who, checks);
+  return checkKeys(auth, who, txnChecks(req));
 }
 
 /** Revoking a lease deletes its keys, so it needs write access to each of them. */
@@ -69,28 +108,5 @@ export function canRevokeLease(auth: AuthStore, who: Credentials, keys: () => Bu
   const u = userOf(auth, who);
   if ('kind' in u) return u;
   if (auth.isAdmin(u.user)) return undefined;
-  return checkKeys(auth, who, keys().map((k): KeyCheck => [k, Buffer.alloc(0), 'write']));
-}
-
-function putChecks(req: rpc.PutRequest): KeyCheck[] {
-  const empty = Buffer.alloc(0);
-  const checks: KeyCheck[] = [[req.key, empty, 'write']];
-  if (req.prev_kv) checks.push([req.key, empty, 'read']);
-  return checks;
-}
-
-function deleteChecks(req: rpc.DeleteRangeRequest): KeyCheck[] {
-  const checks: KeyCheck[] = [[req.key, req.range_end, 'write']];
-  if (req.prev_kv) checks.push([req.key, req.range_end, 'read']);
-  return checks;
-}
-
-function collectTxn(req: rpc.TxnRequest, out: KeyCheck[]): void {
-  for (const c of req.compare) out.push([c.key, c.range_end, 'read']);
-  for (const op of [...req.success, ...req.failure]) {
-    if (op.request_range !== undefined) out.push([op.request_range.key, op.request_range.range_end, 'read']);
-    else if (op.request_put !== undefined) out.push(...putChecks(op.request_put));
-    else if (op.request_delete_range !== undefined) out.push(...deleteChecks(op.request_delete_range));
-    else if (op.request_txn !== undefined) collectTxn(op.request_txn, out);
-  }
+  return checkKeys(auth, who, leaseKeyChecks(keys()));
 }

@@ -1,31 +1,47 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { scrypt, timingSafeEqual } from 'node:crypto';
 
-// Password hashes. etcd stores bcrypt hashes; raftkv uses scrypt from node:crypto (no native
-// dependency). Hashes never leave a member's state, so only verification has to agree with
-// itself, not with etcd. The hash is computed by the proposing member, so the log carries the
-// hash and never the password.
+// Password hashes, stored as etcd stores them: bcrypt (Go's "$2a$" form) at --bcrypt-cost, so
+// users carry over between raftkv and etcd in snapshot files both ways. The proposing member
+// hashes, so the log carries the hash and never the password. bcryptjs (pure JS, no native
+// build) does the hashing; Go's bcrypt and bcryptjs compute the same hash for a given salt.
+// Data dirs written before bcrypt hold scrypt hashes ("scrypt$salt$key"): they still verify.
 
-const SCHEME = 'scrypt';
-const KEY_LEN = 32;
-const SALT_LEN = 16;
+/** etcd's default --bcrypt-cost, and what it falls back to outside bcrypt's range. */
+export const DEFAULT_BCRYPT_COST = 10;
+const MIN_COST = 4;
+const MAX_COST = 31;
 
-function derive(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEY_LEN, (err, key) => (err === null ? resolve(key) : reject(err)));
-  });
+/** etcd's rule: a cost outside [4, 31] is replaced by the default, with a warning. */
+export function effectiveBcryptCost(cost: number): { cost: number; warning?: string } {
+  if (cost >= MIN_COST && cost <= MAX_COST) return { cost };
+  return { cost: DEFAULT_BCRYPT_COST, warning: `Use default bcrypt-cost ${DEFAULT_BCRYPT_COST} instead of the invalid value ${cost}` };
 }
 
-/** `scrypt$<salt base64>$<key base64>`, with a fresh random salt. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_LEN);
-  const key = await derive(password, salt);
-  return `${SCHEME}$${salt.toString('base64')}$${key.toString('base64')}`;
+export async function hashPassword(password: string, cost: number = DEFAULT_BCRYPT_COST): Promise<string> {
+  const h = await bcrypt.hash(password, cost);
+  // bcryptjs writes the "$2b$" tag; Go writes "$2a$" for the same computation.
+  return h.replace(/^\$2b\$/, '$2a$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, salt, key] = stored.split('$');
-  if (scheme !== SCHEME || salt === undefined || key === undefined) return false;
+  if (stored.startsWith('$2')) return bcrypt.compare(password, stored);
+  if (stored.startsWith(`${SCRYPT}$`)) return verifyScrypt(password, stored);
+  return false;
+}
+
+// ---- hashes written by raftkv before bcrypt ----
+
+const SCRYPT = 'scrypt';
+const SCRYPT_KEY_LEN = 32;
+
+function verifyScrypt(password: string, stored: string): Promise<boolean> {
+  const [, salt, key] = stored.split('$');
+  if (salt === undefined || key === undefined) return Promise.resolve(false);
   const want = Buffer.from(key, 'base64');
-  const got = await derive(password, Buffer.from(salt, 'base64'));
-  return want.length === got.length && timingSafeEqual(want, got);
+  return new Promise((resolve) => {
+    scrypt(password, Buffer.from(salt, 'base64'), SCRYPT_KEY_LEN, (err, got) => {
+      resolve(err === null && want.length === got.length && timingSafeEqual(want, got));
+    });
+  });
 }

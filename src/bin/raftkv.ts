@@ -11,5 +11,5 @@ if (!adopted.ok) {
   process.stderr.write(`raftkv: ${describeRestoreError(adopted.error)}\n`);
   process.exit(1);
 }
-if (adopted.adopted) process.stderr.write(`raftkv: imported etcd's ${opts.config.dataDir}/member/snap/db. ${adopted.notice ?? ''}\n`);
+if (adopted.adopted) process.stderr.write(`raftkv: imported etcd's ${opts.config.dataDir}/member/snap/db.\n`);
 await runMember(opts);

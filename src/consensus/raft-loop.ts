@@ -12,6 +12,7 @@ import {
   type ProgressStatus,
   type ProposeError as RaftProposeError,
   type Ready,
+  type ReadyMessage,
   type ReadState,
 } from '../raft/index.js';
 import type { ConfState } from '../raft/types.js';
@@ -74,6 +75,15 @@ export function toProposeError(e: RaftProposeError): ProposeError {
   }
 }
 
+/**
+ * Resolves once the writes queued so far have reached the sockets: the transport flushes its
+ * queues on the next turn (setImmediate) and Node's HTTP/2 session writes on the turn after
+ * (a native immediate), so a synchronous fsync started sooner would hold them back.
+ */
+function afterPendingWrites(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
 function sizeOf(entries: readonly CommittedEntry[]): number {
   let n = 0;
   for (const e of entries) n += e.data.length + 32;
@@ -92,8 +102,12 @@ export class RaftLoop {
   /** Batches handed to the state machine and not yet applied: last index and bytes of each. */
   private readonly unapplied: { last: number; bytes: number }[] = [];
   private unappliedBytes = 0;
+  /** The term and vote last written to the log. */
+  private saved: { term: number; vote: bigint };
 
   constructor(private readonly opts: RaftLoopOptions) {
+    const { hardState } = opts.storage.initialState();
+    this.saved = { term: hardState.term, vote: hardState.vote };
     this.node = new RawNode({
       id: opts.id,
       electionTick: Math.max(2, Math.round(opts.electionMs / opts.heartbeatMs)),
@@ -248,18 +262,42 @@ export class RaftLoop {
       await o.link.install({ index, term, confState });
       o.storage.applySnapshot(index, term);
     }
+    // Messages that speak for no durable state (the leader's MsgApp and heartbeats: it counts
+    // itself towards a commit only once its entries are durable, at advance) leave before the
+    // write, so followers write to their disks while this member writes to its own. Not when this
+    // Ready changes the term or vote: nothing may carry a term this member could forget.
+    const hs = rd.hardState;
+    const termKept = hs === undefined || (hs.term === this.saved.term && hs.vote === this.saved.vote);
+    const early = rd.snapshot === undefined && termKept ? rd.messages.filter((m) => !m.afterPersist) : [];
+    if (early.length > 0) {
+      this.send(early);
+      if (rd.mustSync) await afterPendingWrites();
+    }
+    // Entries committed before this Ready are already durable: the state machine may have them
+    // while the commit index itself is written (it needs no fsync; Raft can recover it).
+    const applyFirst = !rd.mustSync && rd.snapshot === undefined;
+    if (applyFirst) this.report(rd, rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined);
     // Persist before anything that depends on it leaves this member.
     o.storage.save(rd.hardState, rd.entries, rd.mustSync);
+    if (hs !== undefined) this.saved = { term: hs.term, vote: hs.vote };
+    this.send(early.length > 0 ? rd.messages.filter((m) => m.afterPersist) : rd.messages);
+    if (!applyFirst) this.report(rd, rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined);
+  }
+
+  private send(messages: readonly ReadyMessage[]): void {
     const plain: Message[] = [];
-    for (const { message } of rd.messages) {
-      if (message.type === 'MsgSnap') o.network.sendSnapshot(message);
+    for (const { message } of messages) {
+      if (message.type === 'MsgSnap') this.opts.network.sendSnapshot(message);
       else plain.push(message);
     }
-    if (plain.length > 0) o.network.send(plain);
-    const entries = rd.committedEntries.length > 0 ? this.handOut(rd.committedEntries) : undefined;
+    if (plain.length > 0) this.opts.network.send(plain);
+  }
+
+  /** Hands the state machine what this Ready changed for it. */
+  private report(rd: Ready, entries: CommittedEntry[] | undefined): void {
     const status = this.statusChange(rd);
     if (status !== undefined || entries !== undefined || rd.readStates.length > 0) {
-      o.link.ready({ status, entries, readStates: rd.readStates.length > 0 ? rd.readStates : undefined });
+      this.opts.link.ready({ status, entries, readStates: rd.readStates.length > 0 ? rd.readStates : undefined });
     }
   }
 

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
 import { connect, readGlobals, requireFormat } from './globals.js';
-import { printErr, printText } from './io.js';
+import { printText } from './io.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
 export function registerSnapshotCommands(program: Command): void {
@@ -87,7 +87,7 @@ export function registerSnapshotCommands(program: Command): void {
       const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-restore-'));
       try {
         const dbPath = join(dir, 'state.db');
-        const notice = extractSnapshotDb(args[0]!, dbPath);
+        extractSnapshotDb(args[0]!, dbPath);
         const r = restoreDataDir({
           dbPath,
           name: flags.name,
@@ -99,7 +99,6 @@ export function registerSnapshotCommands(program: Command): void {
         if (!r.ok) {
           throw new CtlError(describeRestoreError(r.error), ExitCode.Error);
         }
-        if (notice !== undefined) printErr(`${notice}\n`);
       } catch (e) {
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
         throw e;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { looksLikeBolt } from '../bbolt/format.js';
 import { BoltFormatError, BoltReader } from '../bbolt/reader.js';
-import { importEtcdBackend, importNotice } from '../etcd-backend/import.js';
+import { importEtcdBackend } from '../etcd-backend/import.js';
 import { backendStatus } from '../etcd-backend/status.js';
 import { crc32c } from '../mvcc/crc32.js';
 import { RevisionMeta } from '../mvcc/meta.js';
@@ -115,15 +115,16 @@ function withBolt<T>(path: string, dbSize: number, use: (db: BoltReader) => T): 
 
 /**
  * Verifies the file and writes a raftkv state database made from it to `toPath`, ready to open:
- * its database part as it is, or converted from etcd's backend. Returns what the user must know
- * about the conversion, if anything.
+ * its database part as it is, or converted from etcd's backend.
  */
-export function extractSnapshotDb(path: string, toPath: string): string | undefined {
+export function extractSnapshotDb(path: string, toPath: string): void {
   const s = scan(path);
-  if (s.format === 'etcd') return importNotice(withBolt(path, s.dbSize, (db) => importEtcdBackend(db, toPath)));
+  if (s.format === 'etcd') {
+    withBolt(path, s.dbSize, (db) => importEtcdBackend(db, toPath));
+    return;
+  }
   scan(path, toPath);
   forceRollbackJournal(toPath);
-  return undefined;
 }
 
 /** Checks the trailing SHA-256 (and the database header); returns the database size. */

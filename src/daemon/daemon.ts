@@ -33,6 +33,9 @@ import { WatchHub } from '../watch/index.js';
 import { CountedProposer } from './counted-proposer.js';
 import type { DaemonOptions } from './flags.js';
 import type { JoinInfo } from './join.js';
+import { DEFAULT_BCRYPT_COST } from '../auth/password.js';
+import { SimpleTokens } from '../auth/simple-tokens.js';
+import type { AuthSetup } from './auth-setup.js';
 import { memberLogger } from './logger.js';
 import { memberProbes } from './member-probes.js';
 import { peerHashFetcher } from './peer-hashes.js';
@@ -83,14 +86,16 @@ export class Daemon {
     readonly logger: Logger = memberLogger(opts.logLevel, opts.logOutputs),
     joined?: JoinInfo,
     parts: MemberParts = {},
+    auth: AuthSetup = { tokens: new SimpleTokens(), bcryptCost: DEFAULT_BCRYPT_COST, warnings: [] },
   ) {
     const config = opts.config;
+    for (const w of auth.warnings) logger.warn(`auth: ${w}`);
     const memberDir = join(config.dataDir, 'member');
     mkdirSync(memberDir, { recursive: true, mode: 0o700 });
 
     // The hub is built on the store, and the store asks the hub whether events need prev_kv.
     let hub: WatchHub | undefined;
-    const sm = new StateMachine(join(memberDir, 'state.db'), { logger, wantPrevKv: () => hub?.wantsPrevKv() ?? true });
+    const sm = new StateMachine(join(memberDir, 'state.db'), { logger, wantPrevKv: () => hub?.wantsPrevKv() ?? true, tokens: auth.tokens });
     this.sm = sm;
     const { memberId, clusterId } = establishIdentity(config, join(memberDir, 'raft.db'), joined);
     const ids = new IdGenerator(memberId);
@@ -224,7 +229,7 @@ export class Daemon {
           electionTimeoutMs: config.electionTimeoutMs,
           requestTimeoutMs: REQUEST_TIMEOUT_MS,
         },
-        cluster: { header, membership, admin },
+        cluster: { header, membership, admin, auth: sm.auth },
         maintenance: {
           header,
           auth: sm.auth,
@@ -244,7 +249,7 @@ export class Daemon {
           },
           leaderTransfer,
         },
-        auth: { header, auth: sm.auth, gate, writes },
+        auth: { header, auth: sm.auth, gate, writes, bcryptCost: auth.bcryptCost },
         running: () => this.running && !this.stopped,
         grpc: config.ops.grpc,
         metricsUrls: config.ops.listenMetricsUrls,

@@ -75,7 +75,7 @@ const IMPLEMENTED = new Set([
   'client-cert-auth', 'trusted-ca-file', 'auto-tls', 'peer-cert-file', 'peer-key-file', 'peer-client-cert-auth',
   'peer-trusted-ca-file', 'peer-cert-allowed-cn', 'peer-auto-tls', 'cipher-suites', 'enable-pprof', 'listen-metrics-urls',
   'logger', 'log-outputs', 'log-level', 'experimental-initial-corrupt-check', 'experimental-corrupt-check-time',
-  'experimental-watch-progress-notify-interval', 'debug',
+  'experimental-watch-progress-notify-interval', 'debug', 'auth-token', 'bcrypt-cost', 'auth-token-ttl',
 ]);
 
 function parse(argv: string[]) {

@@ -55,3 +55,25 @@ describe('TLS flags', () => {
     expect(c.listenPeerUrls).toEqual(['https://127.0.0.1:2380']);
   });
 });
+
+describe('auth flags', () => {
+  afterEach(() => {
+    delete process.env['ETCD_AUTH_TOKEN'];
+  });
+
+  it("default to etcd's: simple tokens living 300 s, bcrypt cost 10", () => {
+    expect(parse([]).config).toMatchObject({ authToken: 'simple', authTokenTtl: 300, bcryptCost: 10 });
+  });
+
+  it('take --auth-token, --auth-token-ttl and --bcrypt-cost, or ETCD_AUTH_TOKEN', () => {
+    const jwt = 'jwt,pub-key=a.pub,priv-key=a.key,sign-method=ES256,ttl=1m';
+    expect(parse(['--auth-token', jwt, '--auth-token-ttl', '60', '--bcrypt-cost', '12']).config).toMatchObject({
+      authToken: jwt,
+      authTokenTtl: 60,
+      bcryptCost: 12,
+    });
+    process.env['ETCD_AUTH_TOKEN'] = jwt;
+    expect(parse([]).config.authToken).toBe(jwt);
+    expect(() => parse(['--bcrypt-cost', 'x'])).toThrow();
+  });
+});

@@ -102,6 +102,9 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--peer-cert-allowed-cn <cn>', 'required CN for client certs connecting to the peer endpoint', 'peer-cert-allowed-cn').default(''))
     .addOption(opt('--peer-auto-tls [bool]', 'peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided', 'peer-auto-tls').argParser(boolArg).preset('true').default(false))
     .addOption(opt('--cipher-suites <names>', 'comma-separated list of supported TLS cipher suites between client/server and peers (empty = the defaults)', 'cipher-suites').argParser(cipherSuites).default([]))
+    .addOption(opt('--auth-token <type>', "specify a v3 authentication token type and its options ('simple' or 'jwt')", 'auth-token').default(d.authToken))
+    .addOption(opt('--auth-token-ttl <seconds>', 'time (in seconds) of the auth-token-ttl', 'auth-token-ttl').argParser(intArg).default(d.authTokenTtl))
+    .addOption(opt('--bcrypt-cost <n>', 'cost of the bcrypt algorithm for hashing auth passwords (4 to 31)', 'bcrypt-cost').argParser(intArg).default(d.bcryptCost))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
     .allowExcessArguments(false);
   return addInertFlags(addOpsFlags(cmd, opt, { urlList, boolArg }));
@@ -135,6 +138,9 @@ export interface RawFlags extends OpsRaw {
   peerCertAllowedCn: string;
   peerAutoTls: boolean;
   cipherSuites: string[];
+  authToken: string;
+  authTokenTtl: number;
+  bcryptCost: number;
   logLevel: string;
 }
 
@@ -185,6 +191,9 @@ export function toOptions(raw: RawFlags, inertFlags: { flag: string; why: string
       heartbeatIntervalMs: raw.heartbeatInterval,
       electionTimeoutMs: raw.electionTimeout,
       maxTxnOps: raw.maxTxnOps,
+      authToken: raw.authToken,
+      authTokenTtl: raw.authTokenTtl,
+      bcryptCost: raw.bcryptCost,
       ...tlsOf(raw),
       ops: toOps(raw),
     },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../server/config.js';
 import { withAutoTls } from '../tls/auto-tls.js';
+import { authSetup } from './auth-setup.js';
 import { Daemon, type MemberParts } from './daemon.js';
 import type { DaemonOptions } from './flags.js';
 import { memberLogger } from './logger.js';
@@ -29,6 +30,12 @@ export async function runMember(given: DaemonOptions, parts: MemberParts = {}): 
     process.stderr.write(`raftkv: ${problem}\n`);
     process.exit(1);
   }
+  const auth = authSetup(opts.config);
+  if (!auth.ok) {
+    if (auth.error.detail !== '') process.stderr.write(`raftkv: ${auth.error.detail}\n`);
+    process.stderr.write(`raftkv: ${auth.error.message}\n`);
+    process.exit(1);
+  }
   let joined: JoinInfo | undefined;
   if (opts.config.initialClusterState === 'existing' && !isInitialized(opts.config)) {
     try {
@@ -46,7 +53,7 @@ export async function runMember(given: DaemonOptions, parts: MemberParts = {}): 
     process.exit(1);
   }
   for (const f of opts.inertFlags ?? []) logger.warn({ flag: f.flag, reason: f.why }, 'flag is accepted for etcd compatibility but has no effect');
-  const daemon = new Daemon(opts, logger, joined, parts);
+  const daemon = new Daemon(opts, logger, joined, parts, auth.value);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

@@ -5,7 +5,7 @@ import { AuthStore } from '../auth/auth-store.js';
 import { checkBolt } from '../bbolt/check.js';
 import { BoltReader } from '../bbolt/reader.js';
 import { MemberStore } from '../cluster/member-store.js';
-import { Permission_Type } from '../gen/authpb.js';
+import { Permission_Type, User } from '../gen/authpb.js';
 import { Lessor } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
 import { delReq, op, openDb, put, putReq, rangeReq, tempDir, txnReq, unwrap } from '../../test/support/mvcc-kit.js';
@@ -13,7 +13,8 @@ import { Alarms } from '../server/alarms.js';
 import { ensureApplyState } from '../server/apply-state.js';
 import { BUCKET } from './buckets.js';
 import { exportEtcdBackend } from './export.js';
-import { importEtcdBackend, importNotice } from './import.js';
+import { importEtcdBackend } from './import.js';
+import { hashPassword, verifyPassword } from '../auth/password.js';
 import { decodeLease, decodeMember, encodeLease, encodeMember, memberKey } from './records.js';
 import { bytesToRev, revToBytes } from './revision.js';
 import { backendStatus } from './status.js';
@@ -67,7 +68,7 @@ describe('raftkv state database <-> etcd backend', () => {
     return BoltReader.open(path);
   }
 
-  it('keeps every version at its revision, the compaction, leases, users and roles; drops passwords and enables nothing', () => {
+  it('keeps every version at its revision, the compaction, leases, users and roles; a legacy scrypt password cannot travel, so auth goes disabled', () => {
     const a = open('a.db');
     a.lessor.grant(0x7777n, 60);
     put(a.store, 'k1', 'v1'); // 2
@@ -102,8 +103,7 @@ describe('raftkv state database <-> etcd backend', () => {
       b.db.close();
       opened.pop();
       const summary = importEtcdBackend(bolt, join(tmp.dir, 'b.db'));
-      expect(summary).toMatchObject({ revision: 307, compactRevision: 3, leases: 1, users: 1, roles: 1, authWasEnabled: false });
-      expect(importNotice(summary)).toMatch(/^1 user\(s\) imported without their passwords .* set passwords with `etcdctl user passwd`/);
+      expect(summary).toMatchObject({ revision: 307, compactRevision: 3, leases: 1, users: 1, roles: 1, authEnabled: false });
       const c = open('b.db');
       expect(c.store.currentRevision()).toBe(307);
       expect(c.store.compactRevision()).toBe(3);
@@ -129,6 +129,29 @@ describe('raftkv state database <-> etcd backend', () => {
       } finally {
         again.close();
       }
+    } finally {
+      bolt.close();
+    }
+  });
+
+  it('bcrypt password hashes and the enabled flag travel both ways', async () => {
+    const a = open('pw-a.db');
+    const rootHash = await hashPassword('rootpw', 4);
+    expect(a.auth.userAdd('root', rootHash, false)).toBeUndefined();
+    expect(a.auth.userGrantRole('root', 'root')).toBeUndefined();
+    expect(a.auth.userAdd('nopw', '', true)).toBeUndefined();
+    expect(a.auth.enable()).toBeUndefined();
+    const bolt = exportTo('pw-a.bolt', a.db);
+    try {
+      const root = bolt.root();
+      expect(root.bucket(BUCKET.auth)?.get('authEnabled')).toEqual(Buffer.from([1]));
+      expect(User.decode(root.bucket(BUCKET.authUsers)!.get('root')!).password.toString()).toBe(rootHash);
+      const summary = importEtcdBackend(bolt, join(tmp.dir, 'pw-b.db'));
+      expect(summary).toMatchObject({ users: 2, authEnabled: true });
+      const b = open('pw-b.db');
+      expect(b.auth.enabled).toBe(true);
+      expect(await verifyPassword('rootpw', b.auth.user('root')?.password.toString() ?? '')).toBe(true);
+      expect(b.auth.user('nopw')?.options?.no_password).toBe(true);
     } finally {
       bolt.close();
     }

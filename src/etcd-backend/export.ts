@@ -102,17 +102,22 @@ function alarmRows(db: Database.Database): BoltEntry[] {
 }
 
 /**
- * Users keep their roles but not their passwords: raftkv stores scrypt hashes, etcd checks bcrypt
- * ones, so no password can travel. Auth is therefore written disabled; with it enabled nobody,
- * root included, could log in to the restored etcd to set new passwords.
+ * Users keep their roles and their bcrypt password hashes, which etcd checks as raftkv does. A
+ * scrypt hash (written by raftkv before it used bcrypt) cannot travel: that user arrives without a
+ * password, and auth is then written disabled, since with it enabled that user (root, maybe) could
+ * not log in to set a new one. Otherwise auth is written as it is.
  */
 function authRows(db: Database.Database): { auth: BoltEntry[]; users: BoltEntry[]; roles: BoltEntry[] } {
   const revision = rows<{ revision: bigint }>(db, 'auth_meta', 'SELECT revision FROM auth_meta WHERE id = 0')[0]?.revision ?? 0n;
-  const auth = [entry(AUTH_KEY.enabled, Buffer.from([0])), entry(AUTH_KEY.revision, u64BE(revision))];
+  const enabled = Number(rows<{ enabled: bigint }>(db, 'auth_meta', 'SELECT enabled FROM auth_meta WHERE id = 0')[0]?.enabled ?? 0n) === 1;
+  let dropped = 0;
   const users = rows<{ name: string; record: Buffer }>(db, 'auth_users', 'SELECT name, record FROM auth_users').map((r) => {
     const u = User.decode(r.record);
-    return entry(Buffer.from(r.name), Buffer.from(User.encode({ ...u, password: Buffer.alloc(0) }).finish()));
+    const travels = u.password.length === 0 || u.password.subarray(0, 2).toString() === '$2';
+    if (!travels) dropped++;
+    return entry(Buffer.from(r.name), travels ? r.record : Buffer.from(User.encode({ ...u, password: Buffer.alloc(0) }).finish()));
   });
+  const auth = [entry(AUTH_KEY.enabled, Buffer.from([enabled && dropped === 0 ? 1 : 0])), entry(AUTH_KEY.revision, u64BE(revision))];
   const roles = rows<{ name: string; record: Buffer }>(db, 'auth_roles', 'SELECT name, record FROM auth_roles').map((r) => entry(Buffer.from(r.name), r.record));
   return { auth, users: users.sort(byKey), roles: roles.sort(byKey) };
 }

@@ -1,5 +1,6 @@
 // etcd 3.4's backend (a bbolt file) -> a raftkv state database, for migrating from etcd. Keeps
-// every key version at its revision, the compaction point, leases, users and roles. Members,
+// every key version at its revision, the compaction point, leases, users (with their bcrypt password
+// hashes, which raftkv checks as etcd does) and roles, and whether auth is on. Members,
 // alarms and the applied index are left out: the restore that uses this starts a new cluster.
 import Database from 'better-sqlite3';
 import { Role, User } from '../gen/authpb.js';
@@ -20,15 +21,8 @@ export interface ImportSummary {
   leases: number;
   users: number;
   roles: number;
-  /** Auth was on in etcd; it is off after the import. */
-  authWasEnabled: boolean;
-}
-
-/** What the person migrating must do next, when users came without their passwords. */
-export function importNotice(s: ImportSummary): string | undefined {
-  if (s.users === 0) return undefined;
-  const auth = s.authWasEnabled ? ' Auth was enabled in etcd and is disabled now;' : '';
-  return `${s.users} user(s) imported without their passwords (etcd's bcrypt hashes cannot be checked by raftkv).${auth} set passwords with \`etcdctl user passwd\`, then \`etcdctl auth enable\`.`;
+  /** Auth was on in etcd, and so it is after the import. */
+  authEnabled: boolean;
 }
 
 function compactRev(meta: BoltBucket | undefined): number {
@@ -95,13 +89,12 @@ function importRows(db: Database.Database, root: BoltBucket): ImportSummary {
     leases++;
   }
 
-  // Passwords cannot travel (etcd keeps bcrypt hashes, raftkv checks scrypt ones), so users come
-  // without one and auth comes disabled: enabled, nobody could log in to set new passwords.
+  // Users come as etcd keeps them: raftkv stores and checks the same bcrypt hashes.
   const putUser = db.prepare<[string, Buffer]>('INSERT OR REPLACE INTO auth_users (name, record) VALUES (?, ?)');
   let users = 0;
   for (const e of root.bucket(BUCKET.authUsers)?.entries() ?? []) {
     const u = User.decode(e.value);
-    putUser.run(e.key.toString(), Buffer.from(User.encode({ ...u, password: Buffer.alloc(0) }).finish()));
+    putUser.run(e.key.toString(), Buffer.from(User.encode(u).finish()));
     users++;
   }
   const putRole = db.prepare<[string, Buffer]>('INSERT OR REPLACE INTO auth_roles (name, record) VALUES (?, ?)');
@@ -112,7 +105,10 @@ function importRows(db: Database.Database, root: BoltBucket): ImportSummary {
   }
   const authBucket = root.bucket(BUCKET.auth);
   const authRev = authBucket?.get(AUTH_KEY.revision);
-  const authWasEnabled = authBucket?.get(AUTH_KEY.enabled)?.[0] === 1;
-  db.prepare<[number]>('UPDATE auth_meta SET enabled = 0, revision = ? WHERE id = 0').run(authRev === undefined ? 0 : Number(authRev.readBigUInt64BE(0)));
-  return { revision: current, compactRevision: compacted, keys: id, leases, users, roles, authWasEnabled };
+  const authEnabled = authBucket?.get(AUTH_KEY.enabled)?.[0] === 1;
+  db.prepare<[number, number]>('UPDATE auth_meta SET enabled = ?, revision = ? WHERE id = 0').run(
+    authEnabled ? 1 : 0,
+    authRev === undefined ? 0 : Number(authRev.readBigUInt64BE(0)),
+  );
+  return { revision: current, compactRevision: compacted, keys: id, leases, users, roles, authEnabled };
 }

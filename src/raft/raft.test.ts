@@ -173,6 +173,17 @@ describe('ready and persistence', () => {
     expect(() => n.ready()).toThrow();
   });
 
+  it('restarts with the applied index as its commit index when the lazy commit write was lost', () => {
+    const st = new MemoryStorage();
+    st.setHardState({ term: 1, vote: 1n, commit: 1 });
+    st.append([1, 2, 3].map((index) => ({ index, term: 1, type: 'normal' as const, data: bytes(`e${index}`) })));
+    const n = new RawNode({
+      id: 1n, electionTick: 10, heartbeatTick: 1, storage: st, random: () => 0,
+      preVote: false, checkQuorum: false, maxSizePerMsg: 1024, maxInflightMsgs: 4, applied: 3,
+    });
+    expect(n.basicStatus()).toMatchObject({ commit: 3, applied: 3 });
+  });
+
   it('a leader counts its own log only after persisting it', () => {
     const c = new TestCluster([1n]);
     c.elect(1n);

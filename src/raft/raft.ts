@@ -97,6 +97,9 @@ export class Raft {
     const { hardState, confState } = cfg.storage.initialState();
     this.membership = new Membership(confState);
     if (hardState.commit > 0) this.log.commitTo(Math.max(hardState.commit, this.log.committed));
+    // The state machine may hold entries whose (lazily written) commit index was lost: they were
+    // committed, or they would not have been applied.
+    if (cfg.applied !== undefined && cfg.applied > this.log.committed && cfg.applied <= this.log.lastIndex()) this.log.commitTo(cfg.applied);
     if (cfg.applied !== undefined && cfg.applied > this.log.applied) this.log.appliedTo(cfg.applied);
     this.becomeFollower(hardState.term, NONE);
     this.vote = hardState.vote;

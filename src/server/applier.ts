@@ -3,6 +3,7 @@ import * as rpc from '../gen/etcdserverpb.js';
 import { ConfChangeContext, InternalRequest } from '../gen/raftkvpb.js';
 import { applyAuthRequest } from '../auth/apply-auth.js';
 import type { AuthStore } from '../auth/auth-store.js';
+import { checkApplied } from '../auth/request-checks.js';
 import type { MemberStore } from '../cluster/member-store.js';
 import { decodeConfChange } from '../raft/index.js';
 import type { Lessor } from '../lease/lessor.js';
@@ -127,6 +128,9 @@ export class Applier {
 
   private applyOne(req: InternalRequest, index: number, events: MvccEvent[]): ApplyResult {
     const store = this.store;
+    // A client's entry is checked again with this member's auth state at this index.
+    const denied = checkApplied(this.auth, req, (id) => store.leaseKeys(id));
+    if (denied !== undefined) return fail(denied);
     const a = applyAuthRequest(this.auth, req, index);
     if (a !== undefined) return a.ok ? ok({ revision: store.currentRevision(), value: { type: 'auth', token: a.value.token } }) : fail(a.error);
     if (req.put !== undefined) {

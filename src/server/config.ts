@@ -26,6 +26,12 @@ export interface ServerConfig {
   peerTls: TlsSettings;
   /** Monitoring, compaction, corruption-check, gRPC and logging flags. */
   ops: OpsSettings;
+  /** --auth-token: 'simple' or 'jwt,...' as etcd parses it (auth/token-options.ts). */
+  authToken: string;
+  /** --auth-token-ttl: seconds a simple token lives after its last use. */
+  authTokenTtl: number;
+  /** --bcrypt-cost for new password hashes. */
+  bcryptCost: number;
 }
 
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
@@ -50,5 +56,8 @@ export function defaultConfig(name = 'default'): ServerConfig {
     clientTls: noTls(),
     peerTls: noTls(),
     ops: defaultOps(),
+    authToken: 'simple',
+    authTokenTtl: 300,
+    bcryptCost: 10,
   };
 }

@@ -55,6 +55,26 @@ describe('KeepAliveRelay', () => {
     vi.useRealTimers();
   });
 
+  it('tells a half-closed client stream when its last forwarded keep-alive is answered', () => {
+    const t = setup();
+    t.relay.forward(5n);
+    t.relay.forward(6n);
+    let finished = 0;
+    t.relay.whenAnswered(() => finished++);
+    t.opened[0]!.reply(5n, 30);
+    expect(finished).toBe(0);
+    t.opened[0]!.reply(6n, 30);
+    expect(finished).toBe(1);
+    expect(t.answers).toEqual([[5n, 30], [6n, 30]]);
+    t.relay.whenAnswered(() => finished++);
+    expect(finished).toBe(2); // nothing pending: at once
+    t.relay.forward(7n);
+    t.relay.whenAnswered(() => finished++);
+    t.relay.close();
+    t.opened[0]!.reply(7n, 30);
+    expect(finished).toBe(2); // closed first: the stream ends another way
+  });
+
   it('forwards every keep-alive of a client stream on one stream to the leader', () => {
     const t = setup();
     for (let i = 0; i < 10; i++) t.relay.forward(5n);

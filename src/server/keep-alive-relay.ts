@@ -41,6 +41,7 @@ export class KeepAliveRelay {
   private retry: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private closed = false;
+  private onAnswered: (() => void) | undefined;
 
   constructor(private readonly o: KeepAliveRelayOptions) {}
 
@@ -56,8 +57,20 @@ export class KeepAliveRelay {
     else this.sendPending(s); // a new leader: what the old one did not answer goes to it too
   }
 
+  /**
+   * Runs `fn` once every keep-alive forwarded so far is answered: a client that half-closes its
+   * stream (the JSON gateway does, after one request) still gets its answers, as from etcd, whose
+   * follower answers each keep-alive before it reads the next. Not run if the relay closes first.
+   */
+  whenAnswered(fn: () => void): void {
+    if (this.closed) return;
+    if (this.pending.length === 0) fn();
+    else this.onAnswered = fn;
+  }
+
   close(): void {
     this.closed = true;
+    this.onAnswered = undefined;
     if (this.retry !== undefined) clearTimeout(this.retry);
     if (this.deadline !== undefined) clearTimeout(this.deadline);
     this.retry = undefined;
@@ -80,6 +93,10 @@ export class KeepAliveRelay {
       const i = this.pending.findIndex((p) => p.id === r.ID);
       if (i >= 0) this.pending.splice(i, 1);
       this.o.answer(r.ID, r.TTL);
+      const done = this.onAnswered;
+      if (done === undefined || this.pending.length > 0) return;
+      this.onAnswered = undefined;
+      done();
     });
     const broken = (): void => {
       if (this.stream !== s) return;

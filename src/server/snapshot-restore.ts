@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { BoltReader } from '../bbolt/reader.js';
-import { importEtcdBackend, importNotice } from '../etcd-backend/import.js';
+import { importEtcdBackend } from '../etcd-backend/import.js';
 import { DurableLog } from '../storage/durable-log.js';
 import { bootstrapNewCluster, type Identity } from './bootstrap.js';
 import { defaultConfig, type ServerConfig } from './config.js';
@@ -58,18 +58,17 @@ export function restoreDataDir(opts: RestoreOptions): Restored {
  * bootstraps the cluster the flags describe, as `raftkvctl snapshot restore` would have. etcd's
  * files are left in place. `adopted` is false when the data dir is not such a dir.
  */
-export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boolean; notice?: string } | { ok: false; error: RestoreError } {
+export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boolean } | { ok: false; error: RestoreError } {
   const memberDir = join(config.dataDir, 'member');
   const etcdDb = join(memberDir, 'snap', 'db');
   const statePath = join(memberDir, 'state.db');
   if (!existsSync(etcdDb) || existsSync(statePath) || existsSync(join(memberDir, 'raft.db'))) return { ok: true, adopted: false };
   const part = `${statePath}.import`;
   rmSync(part, { force: true });
-  let notice: string | undefined;
   try {
     const bolt = BoltReader.open(etcdDb);
     try {
-      notice = importNotice(importEtcdBackend(bolt, part));
+      importEtcdBackend(bolt, part);
     } finally {
       bolt.close();
     }
@@ -83,7 +82,7 @@ export function adoptEtcdDataDir(config: ServerConfig): { ok: true; adopted: boo
   forgetCluster(statePath);
   const r = bootstrapLog(memberDir, config);
   if (!r.ok) return r;
-  return notice === undefined ? { ok: true, adopted: true } : { ok: true, adopted: true, notice };
+  return { ok: true, adopted: true };
 }
 
 function forgetCluster(statePath: string): void {

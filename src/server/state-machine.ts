@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { AuthStore } from '../auth/auth-store.js';
+import type { TokenProvider } from '../auth/tokens.js';
 import { MemberStore } from '../cluster/member-store.js';
 import { Lessor } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
@@ -19,13 +20,15 @@ export interface StateMachineOptions {
   /** Whether applied events must carry each key's previous version (a watcher asked for it). */
   wantPrevKv?: () => boolean;
   logger: Logger;
+  /** The auth token provider (--auth-token); simple tokens by default. */
+  tokens?: TokenProvider;
 }
 
 /** The stores over a state database; each creates the tables it keeps. */
-function openStores(db: Database.Database, opts: Pick<StateMachineOptions, 'wantPrevKv'>) {
+function openStores(db: Database.Database, opts: Pick<StateMachineOptions, 'wantPrevKv' | 'tokens'>) {
   const lessor = new Lessor(db);
   const store = new MvccStore(db, lessor, { wantPrevKv: opts.wantPrevKv });
-  return { lessor, store, alarms: new Alarms(db), members: new MemberStore(db), auth: new AuthStore(db) };
+  return { lessor, store, alarms: new Alarms(db), members: new MemberStore(db), auth: new AuthStore(db, opts.tokens) };
 }
 
 /** The size of a state database that holds nothing: its tables' first pages (64 KiB today). */

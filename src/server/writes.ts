@@ -1,5 +1,5 @@
 import type * as rpc from '../gen/etcdserverpb.js';
-import type { InternalRequestInit } from '../gen/raftkvpb.js';
+import type { InternalRequestInit, RequestHeaderInit } from '../gen/raftkvpb.js';
 import { MAX_LEASE_TTL } from '../lease/lessor.js';
 import type { ApplyResult } from './apply-results.js';
 import { fail } from './errors.js';
@@ -8,22 +8,23 @@ import type { Proposer } from './proposer.js';
 
 // Every change a client can ask for, as the log entry that makes it. Writes that grow the store
 // are refused while the NOSPACE alarm is raised; the others (deletes, compaction, revokes) are not.
+// A client's write carries a `header` (who asked; auth/guard.ts headerOf) for the applier's check.
 export class Writes {
   constructor(
     private readonly proposer: Pick<Proposer, 'propose'>,
     private readonly ids: IdGenerator,
   ) {}
 
-  put(req: rpc.PutRequest): Promise<ApplyResult> {
-    return this.proposer.propose({ put: req }, true);
+  put(req: rpc.PutRequest, header?: RequestHeaderInit): Promise<ApplyResult> {
+    return this.proposer.propose({ put: req, header }, true);
   }
 
-  deleteRange(req: rpc.DeleteRangeRequest): Promise<ApplyResult> {
-    return this.proposer.propose({ delete_range: req }, false);
+  deleteRange(req: rpc.DeleteRangeRequest, header?: RequestHeaderInit): Promise<ApplyResult> {
+    return this.proposer.propose({ delete_range: req, header }, false);
   }
 
-  txn(req: rpc.TxnRequest): Promise<ApplyResult> {
-    return this.proposer.propose({ txn: req }, true);
+  txn(req: rpc.TxnRequest, header?: RequestHeaderInit): Promise<ApplyResult> {
+    return this.proposer.propose({ txn: req, header }, true);
   }
 
   compact(req: rpc.CompactionRequest): Promise<ApplyResult> {
@@ -36,8 +37,8 @@ export class Writes {
     return this.proposer.propose({ lease_grant: { ID: id, TTL: Math.max(req.TTL, minTtl) } }, true);
   }
 
-  leaseRevoke(id: bigint): Promise<ApplyResult> {
-    return this.proposer.propose({ lease_revoke: { ID: id } }, false);
+  leaseRevoke(id: bigint, header?: RequestHeaderInit): Promise<ApplyResult> {
+    return this.proposer.propose({ lease_revoke: { ID: id }, header }, false);
   }
 
   alarm(req: rpc.AlarmRequest): Promise<ApplyResult> {

@@ -3,56 +3,16 @@
 // permissions and the enabled flag survive a restart of the whole cluster (tokens do not, as in etcd).
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import * as rpc from '../../src/gen/etcdserverpb.js';
+import { authClients, authenticate, putAs, rangeAs, rpcError } from '../support/auth-rpc.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
 
 const pre = prereqs({ etcdctl: true });
 
-interface Clients {
-  auth: grpc.Client;
-  kv: grpc.Client;
-}
-
-const AuthClient = grpc.makeGenericClientConstructor(rpc.AuthService, 'Auth');
-const KVClient = grpc.makeGenericClientConstructor(rpc.KVService, 'KV');
-
-function clients(endpoint: string): Clients {
-  const creds = grpc.credentials.createInsecure();
-  return { auth: new AuthClient(endpoint, creds), kv: new KVClient(endpoint, creds) };
-}
-
-function unaryCall<Req, Res>(client: grpc.Client, method: string, req: Req, token?: string): Promise<Res> {
-  const meta = new grpc.Metadata();
-  if (token !== undefined) meta.set('token', token);
-  type Method = (req: Req, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void;
-  const fn = (client as unknown as Record<string, Method | undefined>)[method];
-  if (fn === undefined) return Promise.reject(new Error(`no method ${method}`));
-  return new Promise<Res>((resolve, reject) => {
-    fn.call(client, req, meta, { deadline: Date.now() + 8000 }, (err, res) => {
-      if (err !== null) reject(err);
-      else resolve(res as Res);
-    });
-  });
-}
-
-const authenticate = (c: Clients, name: string, password: string): Promise<rpc.AuthenticateResponse> =>
-  unaryCall(c.auth, 'Authenticate', { name, password });
-const range = (c: Clients, key: string, token?: string): Promise<rpc.RangeResponse> =>
-  unaryCall(c.kv, 'Range', { key: Buffer.from(key) }, token);
-const put = (c: Clients, key: string, value: string, token?: string): Promise<rpc.PutResponse> =>
-  unaryCall(c.kv, 'Put', { key: Buffer.from(key), value: Buffer.from(value) }, token);
-
-async function rpcError(p: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as grpc.ServiceError;
-    return { code: err.code, details: err.details };
-  }
-  throw new Error('expected an error');
-}
+const clients = authClients;
+const range = rangeAs;
+const put = putAs;
 
 describe.skipIf(pre.skip)('auth across three members', () => {
   const fx = useClusters(pre);

@@ -102,7 +102,7 @@ export class JsonGateway {
       this.forward(call, res, route.response);
       return;
     }
-    client.makeUnaryRequest(route.path, identity, identity, arg, metadataOf(req), (err, value) => {
+    const call = client.makeUnaryRequest(route.path, identity, identity, arg, metadataOf(req), (err, value) => {
       if (err !== null || value === undefined) {
         writeError(res, err?.code ?? grpc.status.UNKNOWN, err?.details ?? 'no response', true);
         return;
@@ -115,6 +115,8 @@ export class JsonGateway {
       res.writeHead(200);
       res.end(body);
     });
+    // A client that goes away cancels the call (a Lock or Campaign may be waiting), as grpc-gateway does.
+    res.on('close', () => call.cancel());
   }
 
   /** A body of requests (Watch, LeaseKeepAlive): each is sent as soon as it has arrived whole. */

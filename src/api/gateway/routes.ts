@@ -1,5 +1,5 @@
 // The JSON gateway's routes: etcd 3.4's google.api.http bindings (all POST, body "*") from its
-// rpc.proto, resolved against our proto files. The lock and election services are not served.
+// rpc.proto, v3lock.proto and v3election.proto, resolved against our proto files.
 import type protobuf from 'protobufjs';
 import { messageType, serviceType } from './jsonpb.js';
 
@@ -63,15 +63,25 @@ const BINDINGS: ReadonlyArray<readonly [string, string, string]> = [
   ['/v3/auth/role/delete', 'Auth', 'RoleDelete'],
   ['/v3/auth/role/grant', 'Auth', 'RoleGrantPermission'],
   ['/v3/auth/role/revoke', 'Auth', 'RoleRevokePermission'],
+  ['/v3/lock/lock', 'v3lockpb.Lock', 'Lock'],
+  ['/v3/lock/unlock', 'v3lockpb.Lock', 'Unlock'],
+  ['/v3/election/campaign', 'v3electionpb.Election', 'Campaign'],
+  ['/v3/election/proclaim', 'v3electionpb.Election', 'Proclaim'],
+  ['/v3/election/leader', 'v3electionpb.Election', 'Leader'],
+  ['/v3/election/observe', 'v3electionpb.Election', 'Observe'],
+  ['/v3/election/resign', 'v3electionpb.Election', 'Resign'],
 ];
 
+/** `service` is package-qualified, or else one of etcdserverpb's. */
 function resolve(service: string, method: string): Route {
-  const m = serviceType(`etcdserverpb.${service}`).methods[method];
-  if (m === undefined) throw new Error(`no method ${service}.${method} in proto/`);
+  const full = service.includes('.') ? service : `etcdserverpb.${service}`;
+  const pkg = full.slice(0, full.lastIndexOf('.'));
+  const m = serviceType(full).methods[method];
+  if (m === undefined) throw new Error(`no method ${full}.${method} in proto/`);
   return {
-    path: `/etcdserverpb.${service}/${method}`,
-    request: messageType(`etcdserverpb.${m.requestType}`),
-    response: messageType(`etcdserverpb.${m.responseType}`),
+    path: `/${full}/${method}`,
+    request: messageType(`${pkg}.${m.requestType}`),
+    response: messageType(`${pkg}.${m.responseType}`),
     requestStream: m.requestStream === true,
     responseStream: m.responseStream === true,
     halfClose: !(service === 'Watch' && method === 'Watch'),
