@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as health from '../gen/grpc_health_v1.js';
+import type { GrpcServerSettings } from '../server/ops-config.js';
 import * as v3electionpb from '../gen/v3electionpb.js';
 import * as v3lockpb from '../gen/v3lockpb.js';
 import type { TlsSettings } from '../tls/settings.js';
@@ -9,8 +10,12 @@ import { authService, type AuthDeps } from './auth-service.js';
 import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
 import { ClientFront, formatAddress, type ListenAddress } from './h2/client-front.js';
+import { grpcServerOptions } from './grpc-server-options.js';
 import { healthService } from './health-service.js';
+import type { LeaderRequirement } from './require-leader.js';
 import { ClientHttp } from './http/client-http.js';
+import type { HttpApi } from './http/http-front.js';
+import type { Probes } from './http/probes.js';
 import { electionService } from './election-service.js';
 import { kvCalls, kvService, type KvDeps } from './kv-service.js';
 import { leaseGrantCall, leaseService, type LeaseDeps } from './lease-service.js';
@@ -36,6 +41,15 @@ export interface ClientApi {
   running: () => boolean;
   /** What /metrics and /health report. */
   metrics: Metrics;
+  /** Keepalive and stream limits of the gRPC server (etcd's defaults when absent). */
+  grpc?: GrpcServerSettings;
+  /** --listen-metrics-urls and the /livez, /readyz checks served there. */
+  metricsUrls?: readonly string[];
+  probes?: Probes;
+  /** --enable-pprof: /debug/pprof/ on the client port. */
+  pprof?: HttpApi['pprof'];
+  /** For hasleader=true streams: whether a leader is known, checked every election timeout. */
+  leaderRequirement?: LeaderRequirement;
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -57,11 +71,22 @@ export class ClientServer {
     private readonly api: ClientApi,
     private readonly logger: Logger,
   ) {
-    this.http = new ClientHttp({ metrics: api.metrics, alarmCount: () => api.maintenance.alarms.list().length }, logger);
+    this.http = new ClientHttp(
+      {
+        metrics: api.metrics,
+        alarmCount: () => api.maintenance.alarms.list().length,
+        metricsUrls: api.metricsUrls,
+        probes: api.probes,
+        tls: api.tls,
+        pprof: api.pprof,
+      },
+      logger,
+    );
     this.grpcServer = new grpc.Server({
       'grpc.max_receive_message_length': api.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': 2 ** 31 - 1,
       'grpc.keepalive_permit_without_calls': 1,
+      ...(api.grpc === undefined ? {} : grpcServerOptions(api.grpc)),
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
       // Metrics for every call; certificate identity only where connections can carry certificates.
       interceptors: api.tls === undefined ? [this.http.interceptor] : [this.http.interceptor, certIdentity],
@@ -70,8 +95,10 @@ export class ClientServer {
     this.stopWatches = watch.stop;
     const kv = kvCalls(api.kv);
     this.grpcServer.addService(rpc.KVService, kvService(kv, logger));
-    this.grpcServer.addService(PreEncodedWatchService, watch.handlers);
-    this.grpcServer.addService(rpc.LeaseService, leaseService(api.lease, logger));
+    const lease = leaseService(api.lease, logger);
+    const needLeader = api.leaderRequirement;
+    this.grpcServer.addService(PreEncodedWatchService, needLeader === undefined ? watch.handlers : { Watch: needLeader.guard(watch.handlers['Watch'] as grpc.handleBidiStreamingCall<rpc.WatchRequest, Buffer>) });
+    this.grpcServer.addService(rpc.LeaseService, needLeader === undefined ? lease : { ...lease, LeaseKeepAlive: needLeader.guard(lease.LeaseKeepAlive) });
     this.grpcServer.addService(rpc.ClusterService, clusterService(api.cluster, logger));
     this.grpcServer.addService(rpc.MaintenanceService, maintenanceService(api.maintenance, logger));
     this.grpcServer.addService(rpc.AuthService, authService(api.auth, logger));
@@ -84,6 +111,7 @@ export class ClientServer {
   }
 
   async run(): Promise<void> {
+    this.api.leaderRequirement?.run();
     let first: ListenAddress | undefined;
     for (const url of this.api.listenUrls) {
       for (const addr of await this.front.listen(url)) {
@@ -92,9 +120,11 @@ export class ClientServer {
       }
     }
     if (first !== undefined) this.http.connect(first);
+    await this.http.runMetrics();
   }
 
   async stop(): Promise<void> {
+    this.api.leaderRequirement?.stop();
     this.stopWatches();
     this.http.close();
     this.front.drain(SHUTDOWN_GRACE_MS);

@@ -27,6 +27,7 @@ export const ERR = {
   memberNotFound: { code: S.NOT_FOUND, message: 'etcdserver: member not found' },
   requestTooLarge: { code: S.INVALID_ARGUMENT, message: 'etcdserver: request is too large' },
   noLeader: { code: S.UNAVAILABLE, message: 'etcdserver: no leader' },
+  corrupt: { code: S.DATA_LOSS, message: 'etcdserver: corrupt cluster' },
   notLeader: { code: S.FAILED_PRECONDITION, message: 'etcdserver: not leader' },
   notCapable: { code: S.UNAVAILABLE, message: 'etcdserver: not capable' },
   stopped: { code: S.UNAVAILABLE, message: 'etcdserver: server stopped' },
@@ -86,6 +87,8 @@ export function fromServerError(e: ServerError): EtcdError {
       return ERR.noSpace;
     case 'no_leader':
       return ERR.noLeader;
+    case 'corrupt':
+      return ERR.corrupt;
     case 'not_leader':
       return ERR.notLeader;
     case 'stopped':

@@ -36,6 +36,8 @@ export interface WatchDeps {
   auth: AuthStore;
   /** Wraps each stream's writer (the fault-injection entry point reorders responses with it). */
   wrapSend?: (send: WatchSend) => WatchSend;
+  /** --experimental-watch-progress-notify-interval (etcd's 10 minutes when absent). */
+  progressIntervalMs?: number;
 }
 
 // etcdserverpb.Watch: one WatchStream per gRPC stream; gRPC flow control pauses it.
@@ -59,7 +61,7 @@ export function watchService(d: WatchDeps, logger: Logger): { handlers: grpc.Unt
         ),
       );
     const send = d.wrapSend?.(write) ?? write;
-    const stream = new WatchStream(d.hub, send);
+    const stream = new WatchStream(d.hub, send, { progressIntervalMs: d.progressIntervalMs });
     open.add(stream);
     call.on('drain', () => stream.resume());
     call.on('data', (req: rpc.WatchRequest) => {

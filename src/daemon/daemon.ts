@@ -1,14 +1,19 @@
 import { LatencyHistograms } from '../api/metrics/latency-histograms.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ClientServer } from '../api/client-server.js';
 import type { HeaderSource } from '../api/header.js';
+import { Pprof } from '../api/http/pprof.js';
+import { LeaderRequirement } from '../api/require-leader.js';
 import type { WatchSend } from '../api/watch-service.js';
 import { RaftThread } from '../consensus/raft-thread.js';
 import { DeferredEvents } from '../server/deferred-events.js';
+import * as rpc from '../gen/etcdserverpb.js';
 import { ApplyHost } from '../server/apply-host.js';
+import { autoCompactor, type Compactor } from '../server/auto-compactor.js';
 import { DEFAULT_QUOTA_BYTES } from '../server/config.js';
+import { CorruptionCheck } from '../server/corruption-check.js';
 import { IdGenerator } from '../server/id-generator.js';
 import { establishIdentity } from '../server/identity.js';
 import { KvReads } from '../server/kv-reads.js';
@@ -33,6 +38,9 @@ import type { JoinInfo } from './join.js';
 import { DEFAULT_BCRYPT_COST } from '../auth/password.js';
 import { SimpleTokens } from '../auth/simple-tokens.js';
 import type { AuthSetup } from './auth-setup.js';
+import { memberLogger } from './logger.js';
+import { memberProbes } from './member-probes.js';
+import { peerHashFetcher } from './peer-hashes.js';
 
 /** Parts a caller may replace when composing a member (the fault-injection entry point does). */
 export interface MemberParts {
@@ -66,6 +74,10 @@ export class Daemon {
   private readonly leaseExpiry: LeaseExpiry;
   private readonly publisher: AttributePublisher;
   private readonly client: ClientServer;
+  private readonly compactor: Compactor | undefined;
+  private readonly corruption: CorruptionCheck;
+  /** Whether the data dir held applied state before this start (etcd's memberInitialized). */
+  private readonly initialized: boolean;
   private readonly ids: { member: string; cluster: string };
   private running = false;
   private stopped = false;
@@ -73,7 +85,7 @@ export class Daemon {
 
   constructor(
     private readonly opts: DaemonOptions,
-    readonly logger: Logger = pino({ level: opts.logLevel === 'panic' ? 'fatal' : opts.logLevel }, pino.destination(2)),
+    readonly logger: Logger = memberLogger(opts.logLevel, opts.logOutputs),
     joined?: JoinInfo,
     parts: MemberParts = {},
     auth: AuthSetup = { tokens: new SimpleTokens(), bcryptCost: DEFAULT_BCRYPT_COST, warnings: [] },
@@ -133,6 +145,7 @@ export class Daemon {
       maxRequestBytes: config.maxRequestBytes,
       timeoutMs: REQUEST_TIMEOUT_MS,
       admits: (req) => quota.admits(req),
+      corrupt: () => sm.alarms.has('CORRUPT'),
     };
     // A replaced proposer (fault injection) leaves the proposal counts of /metrics at zero.
     const counted = parts.proposer === undefined ? new CountedProposer(proposerOptions) : undefined;
@@ -171,6 +184,7 @@ export class Daemon {
       proposer,
       writes,
       forwarder: this.forwarder,
+      strictReconfigCheck: config.ops.strictReconfigCheck,
     });
     const leaderTransfer = new LeaderTransfer(memberId, sm.members, consensus, REQUEST_TIMEOUT_MS);
     this.leaseExpiry = new LeaseExpiry(sm.lessor, (id) => writes.leaseRevoke(id));
@@ -192,13 +206,29 @@ export class Daemon {
       leader: () => consensus.status().leader,
       isLeader: () => consensus.status().leader === memberId,
     };
+    this.initialized = sm.appliedIndex() > 0;
+    this.corruption = new CorruptionCheck({
+      memberId,
+      localHash: () => sm.store.hashKV(0),
+      peerHashes: peerHashFetcher(memberId, () => sm.members.list(), config.clientTls, REQUEST_TIMEOUT_MS),
+      caughtUp: async () => (await this.barrier.wait()).ok,
+      raiseCorrupt: (id) => writes.alarm({ action: rpc.AlarmRequest_AlarmAction.ACTIVATE, memberID: id, alarm: rpc.AlarmType.CORRUPT }),
+      isLeader: leadership.isLeader,
+      logger,
+    });
+    this.compactor = autoCompactor(config.ops.autoCompaction, {
+      revision: () => sm.store.currentRevision(),
+      compact: (revision) => writes.compact({ revision, physical: false }),
+      isLeader: leadership.isLeader,
+      logger,
+    });
     this.client = new ClientServer(
       {
         listenUrls: config.listenClientUrls,
         tls: hasCert(config.clientTls) ? config.clientTls : undefined,
         maxRequestBytes: config.maxRequestBytes,
         kv: { header, reads: new KvReads(sm.store, gate), writes, auth: sm.auth, maxTxnOps: config.maxTxnOps },
-        watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend },
+        watch: { header, hub: this.hub, auth: sm.auth, wrapSend: parts.wrapWatchSend, progressIntervalMs: config.ops.watchProgressNotifyIntervalMs },
         lease: {
           header,
           writes,
@@ -233,6 +263,11 @@ export class Daemon {
         },
         auth: { header, auth: sm.auth, gate, writes, bcryptCost: auth.bcryptCost },
         running: () => this.running && !this.stopped,
+        grpc: config.ops.grpc,
+        metricsUrls: config.ops.listenMetricsUrls,
+        probes: memberProbes({ store: sm.store, alarms: sm.alarms, gate }),
+        pprof: config.ops.enablePprof ? new Pprof() : undefined,
+        leaderRequirement: new LeaderRequirement(() => consensus.status().leader !== 0n, config.electionTimeoutMs),
         metrics: {
           hasLeader: () => consensus.status().leader !== 0n,
           isLeader: () => consensus.status().leader === memberId,
@@ -267,9 +302,16 @@ export class Daemon {
     this.hub.run();
     // Logged before the Raft thread can elect anyone: the chaos harness learns the member ID here.
     this.logger.info({ ...this.ids, applied: this.sm.appliedIndex() }, 'server started');
+    // As etcd: a restarted member compares its data with its peers' before it serves anything.
+    if (this.opts.config.ops.initialCorruptCheck && this.initialized) {
+      const problem = await this.corruption.initial();
+      if (problem !== undefined) throw new Error(problem);
+    }
     await this.consensus.start(this.host);
     this.leaseExpiry.run();
     this.publisher.run();
+    this.compactor?.run();
+    this.corruption.run(this.opts.config.ops.corruptCheckIntervalMs);
     this.running = true;
     await this.client.run();
     this.logger.info({ name: this.opts.config.name }, 'ready to serve client requests');
@@ -281,6 +323,8 @@ export class Daemon {
     await this.client.stop();
     this.leaseExpiry.stop();
     this.publisher.stop();
+    this.compactor?.stop();
+    this.corruption.stop();
     this.hub.stop();
     this.forwarder.close();
     await this.consensus.stop();

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultConfig, type ServerConfig } from '../server/config.js';
 import { isKnownCipherSuite } from '../tls/cipher-suites.js';
 import type { TlsSettings } from '../tls/settings.js';
+import { addInertFlags, givenInertFlags } from './inert-flags.js';
+import { addOpsFlags, toOps, type OpsRaw } from './ops-flags.js';
 
 // The daemon's command line: etcd's flag names and defaults. Every flag can also come from the
 // environment as ETCD_<FLAG> (e.g. ETCD_INITIAL_CLUSTER), which is what `member add` prints.
@@ -9,6 +11,10 @@ import type { TlsSettings } from '../tls/settings.js';
 export interface DaemonOptions {
   config: ServerConfig;
   logLevel: string;
+  /** --log-outputs: 'default', 'stderr', 'stdout' or file paths. */
+  logOutputs?: string[];
+  /** Flags given that raftkv accepts but does not act on; each is warned about at start. */
+  inertFlags?: { flag: string; why: string }[];
 }
 
 function envName(flag: string): string {
@@ -66,7 +72,7 @@ export function parseInitialCluster(value: string): { name: string; peerUrl: str
 export function buildCommand(version: string): Command {
   const d = defaultConfig();
   const opt = (flags: string, description: string, flagName: string): Option => new Option(flags, description).env(envName(flagName));
-  return new Command('raftkv')
+  const cmd = new Command('raftkv')
     .description('raftkv: a Raft-replicated key-value store speaking etcd v3 gRPC')
     .version(`raftkv Version: ${version}\nAPI version: 3.4`, '--version', 'print the version and exit')
     .addOption(opt('--name <name>', 'human-readable name for this member', 'name').default(d.name))
@@ -101,9 +107,10 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--bcrypt-cost <n>', 'cost of the bcrypt algorithm for hashing auth passwords (4 to 31)', 'bcrypt-cost').argParser(intArg).default(d.bcryptCost))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
     .allowExcessArguments(false);
+  return addInertFlags(addOpsFlags(cmd, opt, { urlList, boolArg }));
 }
 
-export interface RawFlags {
+export interface RawFlags extends OpsRaw {
   name: string;
   dataDir?: string;
   listenClientUrls: string[];
@@ -160,12 +167,14 @@ function tlsOf(raw: RawFlags): { clientTls: TlsSettings; peerTls: TlsSettings } 
   };
 }
 
-export function toOptions(raw: RawFlags): DaemonOptions {
+export function toOptions(raw: RawFlags, inertFlags: { flag: string; why: string }[] = []): DaemonOptions {
   const base = defaultConfig(raw.name);
   // Like etcd: without --initial-cluster, a named member forms a cluster of itself.
   const initialCluster = raw.initialCluster ?? raw.initialAdvertisePeerUrls.map((peerUrl) => ({ name: raw.name, peerUrl }));
   return {
-    logLevel: raw.logLevel,
+    logLevel: raw.debug ? 'debug' : raw.logLevel,
+    logOutputs: raw.logOutputs,
+    inertFlags,
     config: {
       ...base,
       dataDir: raw.dataDir ?? base.dataDir,
@@ -186,6 +195,7 @@ export function toOptions(raw: RawFlags): DaemonOptions {
       authTokenTtl: raw.authTokenTtl,
       bcryptCost: raw.bcryptCost,
       ...tlsOf(raw),
+      ops: toOps(raw),
     },
   };
 }
@@ -193,5 +203,11 @@ export function toOptions(raw: RawFlags): DaemonOptions {
 export function parseFlags(argv: string[], version: string): DaemonOptions {
   const cmd = buildCommand(version);
   cmd.parse(argv);
-  return toOptions(cmd.opts<RawFlags>());
+  try {
+    return toOptions(cmd.opts<RawFlags>(), givenInertFlags(cmd));
+  } catch (e) {
+    // Checks across flags (e.g. the compaction mode and retention), worded as etcd words them.
+    if (e instanceof InvalidArgumentError) cmd.error(`error verifying flags, ${e.message}. See 'raftkv --help'.`);
+    throw e;
+  }
 }

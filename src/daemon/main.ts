@@ -1,9 +1,11 @@
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import type { ServerConfig } from '../server/config.js';
 import { withAutoTls } from '../tls/auto-tls.js';
 import { authSetup } from './auth-setup.js';
 import { Daemon, type MemberParts } from './daemon.js';
 import type { DaemonOptions } from './flags.js';
+import { memberLogger } from './logger.js';
 import { discoverJoin, isInitialized, type JoinInfo } from './join.js';
 import { tlsProblem } from './tls-check.js';
 
@@ -43,7 +45,15 @@ export async function runMember(given: DaemonOptions, parts: MemberParts = {}): 
       process.exit(1);
     }
   }
-  const daemon = new Daemon(opts, undefined, joined, parts, auth.value);
+  let logger: Logger;
+  try {
+    logger = memberLogger(opts.logLevel, opts.logOutputs);
+  } catch (err) {
+    process.stderr.write(`raftkv: error verifying flags, open sink: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  for (const f of opts.inertFlags ?? []) logger.warn({ flag: f.flag, reason: f.why }, 'flag is accepted for etcd compatibility but has no effect');
+  const daemon = new Daemon(opts, logger, joined, parts, auth.value);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;

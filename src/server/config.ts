@@ -1,5 +1,6 @@
 // The daemon's settings, named after etcd's flags.
 import { noTls, type TlsSettings } from '../tls/settings.js';
+import { defaultOps, type OpsSettings } from './ops-config.js';
 
 export interface ServerConfig {
   name: string;
@@ -23,6 +24,8 @@ export interface ServerConfig {
   clientTls: TlsSettings;
   /** The --peer-* TLS flags (and --cipher-suites). */
   peerTls: TlsSettings;
+  /** Monitoring, compaction, corruption-check, gRPC and logging flags. */
+  ops: OpsSettings;
   /** --auth-token: 'simple' or 'jwt,...' as etcd parses it (auth/token-options.ts). */
   authToken: string;
   /** --auth-token-ttl: seconds a simple token lives after its last use. */
@@ -52,6 +55,7 @@ export function defaultConfig(name = 'default'): ServerConfig {
     maxTxnOps: 128,
     clientTls: noTls(),
     peerTls: noTls(),
+    ops: defaultOps(),
     authToken: 'simple',
     authTokenTtl: 300,
     bcryptCost: 10,

@@ -10,6 +10,8 @@ export type ServerError =
   | { kind: 'lease_ttl_too_large' }
   | { kind: 'request_too_large' }
   | { kind: 'no_space' }
+  /** The CORRUPT alarm is raised: etcd's corrupt applier refuses writes. */
+  | { kind: 'corrupt' }
   | { kind: 'no_leader' }
   | { kind: 'not_leader' }
   | { kind: 'stopped' }

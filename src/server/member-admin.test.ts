@@ -13,7 +13,7 @@ const started = (id: bigint, port: number): Member => ({
   isLearner: false,
 });
 
-function admin(members: Member[], removed: bigint[]) {
+function admin(members: Member[], removed: bigint[], strictReconfigCheck?: boolean) {
   const proposed: ConfChange[] = [];
   const a = new MemberAdmin({
     memberId: 1n,
@@ -31,6 +31,7 @@ function admin(members: Member[], removed: bigint[]) {
     },
     writes: { memberUpdate: () => Promise.resolve(ok({ revision: 1, value: { type: 'members' } })) },
     forwarder: { promote: () => Promise.reject(new Error('not used')) },
+    strictReconfigCheck,
   });
   return { a, proposed };
 }
@@ -63,5 +64,27 @@ describe('MemberAdmin.add', () => {
     const r = await a.add(urls, true);
     expect(r.ok).toBe(true);
     expect(proposed).toHaveLength(1);
+  });
+});
+
+describe('--strict-reconfig-check', () => {
+  // Two started voters and one added but never started: a third voter would leave 2 of 4 started.
+  const unstarted: Member = { id: 3n, name: '', peerUrls: ['http://127.0.0.1:2420'], clientUrls: [], isLearner: false };
+  const members = (): Member[] => [started(1n, 2380), started(2n, 2390), unstarted];
+
+  it("on (etcd's default): an add or remove that would leave too few started voters fails with etcd's error", async () => {
+    for (const strict of [undefined, true]) {
+      const { a, proposed } = admin(members(), [], strict);
+      expect(await a.add(['http://127.0.0.1:2430'], false)).toEqual({ ok: false, error: { kind: 'not_enough_started_members' } });
+      expect(await a.remove(2n)).toEqual({ ok: false, error: { kind: 'not_enough_started_members' } });
+      expect(proposed).toEqual([]);
+    }
+  });
+
+  it('off: the same changes are proposed', async () => {
+    const { a, proposed } = admin(members(), [], false);
+    expect((await a.add(['http://127.0.0.1:2430'], false)).ok).toBe(true);
+    expect((await a.remove(2n)).ok).toBe(true);
+    expect(proposed.map((c) => c.type)).toEqual(['addNode', 'removeNode']);
   });
 });

@@ -51,11 +51,17 @@ export interface MemberAdminDeps {
   proposer: Pick<Proposer, 'changeMembership'>;
   writes: Pick<Writes, 'memberUpdate'>;
   forwarder: Pick<LeaderForwarder, 'promote'>;
+  /** --strict-reconfig-check (default true): refuse changes that leave too few started voters. */
+  strictReconfigCheck?: boolean;
 }
 
 // The Cluster service's membership changes, with etcd's safety checks, proposed as Raft conf changes.
 export class MemberAdmin {
-  constructor(private readonly s: MemberAdminDeps) {}
+  private readonly strict: boolean;
+
+  constructor(private readonly s: MemberAdminDeps) {
+    this.strict = s.strictReconfigCheck ?? true;
+  }
 
   async add(peerUrls: string[], isLearner: boolean): Promise<ServerResult<{ member: Member; members: Member[] }>> {
     const s = this.s;
@@ -66,7 +72,7 @@ export class MemberAdmin {
     // RaftCluster.ValidateConfigurationChange).
     const id = memberId(peerUrls, '', Date.now());
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
-    if (!isLearner && !mayAddVoter([...existing.filter((m) => !m.isLearner), member])) {
+    if (this.strict && !isLearner && !mayAddVoter([...existing.filter((m) => !m.isLearner), member])) {
       return fail({ kind: 'not_enough_started_members' });
     }
     // The same URLs re-added within the second of an earlier add get a removed member's ID back.
@@ -83,7 +89,7 @@ export class MemberAdmin {
     const s = this.s;
     const m = s.members.get(id);
     if (m === undefined) return fail({ kind: 'member_not_found' });
-    if (!m.isLearner && !quorumStaysStarted(s.members.list().filter((x) => !x.isLearner && x.id !== id))) {
+    if (this.strict && !m.isLearner && !quorumStaysStarted(s.members.list().filter((x) => !x.isLearner && x.id !== id))) {
       return fail({ kind: 'not_enough_started_members' });
     }
     const r = await this.propose('removeNode', m);

@@ -48,3 +48,24 @@ describe('proposer', () => {
     expect(sink.sent).toHaveLength(2); // answered: nothing left to propose again
   });
 });
+
+describe('proposer with the CORRUPT alarm raised', () => {
+  it("refuses what etcd's corrupt applier refuses, and still proposes the rest", async () => {
+    const sink = new FakeSink();
+    const p = new Proposer({ sink, ids: new IdGenerator(1n), maxRequestBytes: 1 << 20, timeoutMs: 5000, admits: () => true, corrupt: () => true });
+    const refused = [
+      { put: { key: Buffer.from('k'), value: Buffer.from('v') } },
+      { delete_range: { key: Buffer.from('k') } },
+      { txn: {} },
+      { compaction: { revision: 1 } },
+      { lease_grant: { TTL: 5 } },
+      { lease_revoke: { ID: 1n } },
+    ];
+    for (const r of refused) expect(await p.propose(r, false)).toEqual({ ok: false, error: { kind: 'corrupt' } });
+    expect(sink.sent).toHaveLength(0);
+    void p.propose({ alarm: { action: 0, memberID: 1n, alarm: 0 } }, false);
+    await new Promise((r) => setImmediate(r));
+    expect(sink.sent).toHaveLength(1);
+    p.stop();
+  });
+});

@@ -21,6 +21,20 @@ export interface ProposerOptions {
   timeoutMs: number;
   /** Whether the space quota admits a write that grows the store (quota.ts). */
   admits: (req: InternalRequestInit) => boolean;
+  /** Whether the CORRUPT alarm is raised; then the requests etcd's corrupt applier refuses fail. */
+  corrupt?: () => boolean;
+}
+
+/** What etcd's applierV3Corrupt refuses with ErrCorrupt. */
+function refusedWhenCorrupt(r: InternalRequestInit): boolean {
+  return (
+    r.put !== undefined ||
+    r.delete_range !== undefined ||
+    r.txn !== undefined ||
+    r.compaction !== undefined ||
+    r.lease_grant !== undefined ||
+    r.lease_revoke !== undefined
+  );
 }
 
 /** Pause before re-proposing a request the leader could not take. */
@@ -45,6 +59,7 @@ export class Proposer {
 
   propose(req: InternalRequestInit, guardedByQuota: boolean): Promise<ApplyResult> {
     if (this.stopped) return Promise.resolve(fail({ kind: 'stopped' }));
+    if (this.o.corrupt?.() === true && refusedWhenCorrupt(req)) return Promise.resolve(fail({ kind: 'corrupt' }));
     if (guardedByQuota && !this.o.admits(req)) return Promise.resolve(fail({ kind: 'no_space' }));
     const id = this.o.ids.next();
     const data = InternalRequest.encode({ ...req, ID: id }).finish();

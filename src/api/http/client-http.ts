@@ -9,7 +9,11 @@ import type { ListenAddress } from '../h2/client-front.js';
 import { API_VERSION } from '../maintenance-service.js';
 import { grpcHandledInterceptor } from '../metrics/grpc-metrics.js';
 import { metricsRegistry, type Metrics } from '../metrics/metrics.js';
-import { HttpFront } from './http-front.js';
+import type { TlsSettings } from '../../tls/settings.js';
+import { HttpFront, type HttpApi } from './http-front.js';
+import { MetricsListener } from './metrics-listener.js';
+import { Monitoring } from './monitoring.js';
+import type { Probes } from './probes.js';
 
 /** What /version reports as the cluster version: etcd's, for a cluster of 3.4 members. */
 const CLUSTER_VERSION = '3.4.0';
@@ -18,26 +22,40 @@ export interface ClientHttpDeps {
   metrics: Metrics;
   /** Alarms raised anywhere in the cluster; /health fails while there is one. */
   alarmCount: () => number;
+  /** --listen-metrics-urls, and the probes served there. */
+  metricsUrls?: readonly string[];
+  probes?: Probes;
+  /** The client certificate, for https:// metrics URLs. */
+  tls?: TlsSettings;
+  /** --enable-pprof. */
+  pprof?: HttpApi['pprof'];
 }
 
 export class ClientHttp {
   readonly interceptor: grpc.ServerInterceptor;
   private readonly gateway = new JsonGateway();
   private readonly front: HttpFront;
+  private readonly metricsListener: MetricsListener | undefined;
 
   constructor(deps: ClientHttpDeps, logger: Logger) {
     // etcd labels its cluster version major.minor.
     const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
     this.interceptor = grpcHandledInterceptor(registry);
-    this.front = new HttpFront(
-      {
-        healthy: () => deps.metrics.hasLeader() && deps.alarmCount() === 0,
-        versions: { etcdserver: API_VERSION, etcdcluster: CLUSTER_VERSION },
-        metrics: registry,
-        gateway: this.gateway,
-      },
-      logger,
-    );
+    const healthy = (): boolean => deps.metrics.hasLeader() && deps.alarmCount() === 0;
+    this.front = new HttpFront({
+      monitoring: new Monitoring({ healthy, metrics: registry }, logger),
+      versions: { etcdserver: API_VERSION, etcdcluster: CLUSTER_VERSION },
+      gateway: this.gateway,
+      pprof: deps.pprof,
+    });
+    const urls = deps.metricsUrls ?? [];
+    this.metricsListener =
+      urls.length === 0 ? undefined : new MetricsListener(urls, new Monitoring({ healthy, metrics: registry, probes: deps.probes }, logger), deps.tls, logger);
+  }
+
+  /** Starts the --listen-metrics-urls listeners. */
+  async runMetrics(): Promise<void> {
+    await this.metricsListener?.run();
   }
 
   accept(socket: net.Socket): void {
@@ -55,5 +73,6 @@ export class ClientHttp {
   close(): void {
     this.gateway.close();
     this.front.close();
+    void this.metricsListener?.stop();
   }
 }

@@ -3,42 +3,31 @@
 // client front hands it the connections that are not HTTP/2.
 import http from 'node:http';
 import type net from 'node:net';
-import type { Registry } from 'prom-client';
-import type { Logger } from 'pino';
 import type { JsonGateway } from '../gateway/gateway.js';
 import { httpError } from './http-error.js';
+import { getOnly, type Monitoring } from './monitoring.js';
 
 export interface HttpApi {
-  /** etcd's /health verdict: a leader is known and no alarm is raised. */
-  healthy(): boolean;
+  monitoring: Monitoring;
   versions: { etcdserver: string; etcdcluster: string };
-  metrics: Registry;
   gateway: JsonGateway;
+  /** --enable-pprof: serves /debug/pprof/ when present. */
+  pprof?: { serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean };
 }
 
-/** The request's path without its query; '' for a target that is not a path. */
-function pathOf(req: http.IncomingMessage): string {
+/** The request's target as a URL; undefined for a target that is not a path. */
+function urlOf(req: http.IncomingMessage): URL | undefined {
   try {
-    return new URL(req.url ?? '/', 'http://client').pathname;
+    return new URL(req.url ?? '/', 'http://client');
   } catch {
-    return '';
+    return undefined;
   }
-}
-
-function getOnly(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-  if (req.method === 'GET') return true;
-  res.setHeader('Allow', 'GET');
-  httpError(res, 405, 'Method Not Allowed');
-  return false;
 }
 
 export class HttpFront {
   private readonly server: http.Server;
 
-  constructor(
-    private readonly api: HttpApi,
-    private readonly logger: Logger,
-  ) {
+  constructor(private readonly api: HttpApi) {
     this.server = http.createServer((req, res) => this.serve(req, res));
     this.server.on('clientError', (_err, socket) => socket.destroy());
   }
@@ -64,46 +53,20 @@ export class HttpFront {
       res.end();
       return;
     }
-    const path = pathOf(req);
+    const url = urlOf(req);
+    const path = url?.pathname ?? '';
     if (path.startsWith('/v3/') || path.startsWith('/v3beta/')) {
       this.api.gateway.handle(req, res, path);
       return;
     }
-    switch (path) {
-      case '/health':
-        return this.health(req, res);
-      case '/version':
-        if (!getOnly(req, res)) return;
-        res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify(this.api.versions));
-        return;
-      case '/metrics':
-        void this.metrics(res);
-        return;
-      default:
-        httpError(res, 404, '404 page not found');
+    if (url !== undefined && this.api.monitoring.serve(req, res, url)) return;
+    if (url !== undefined && this.api.pprof?.serve(req, res, url) === true) return;
+    if (path === '/version') {
+      if (!getOnly(req, res)) return;
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(this.api.versions));
+      return;
     }
-  }
-
-  private health(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (!getOnly(req, res)) return;
-    if (this.api.healthy()) {
-      const body = '{"health":"true"}';
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-      res.end(body);
-    } else {
-      httpError(res, 503, '{"health":"false"}');
-    }
-  }
-
-  private async metrics(res: http.ServerResponse): Promise<void> {
-    try {
-      const text = await this.api.metrics.metrics();
-      res.writeHead(200, { 'Content-Type': this.api.metrics.contentType });
-      res.end(text);
-    } catch (err) {
-      this.logger.error({ err }, 'collecting metrics failed');
-      httpError(res, 500, 'An error has occurred while serving metrics');
-    }
+    httpError(res, 404, '404 page not found');
   }
 }
