@@ -39,7 +39,15 @@ export class HttpFront {
     private readonly api: HttpApi,
     private readonly logger: Logger,
   ) {
-    this.server = http.createServer((req, res) => this.serve(req, res));
+    this.server = http.createServer((req, res) => {
+      try {
+        this.serve(req, res);
+      } catch (err) {
+        // A request that trips a handler ends its own connection, never the member.
+        this.logger.error({ err, url: req.url }, 'serving an HTTP request failed');
+        res.destroy();
+      }
+    });
     this.server.on('clientError', (_err, socket) => socket.destroy());
   }
 
