@@ -17,6 +17,8 @@ export interface StartNodeOptions {
   /** Reuse an existing data dir (its parent holds the log). Default: fresh temp dir. */
   dataDir?: string;
   extraFlags?: string[];
+  /** More client URLs to listen on beside the node's own http:// one (e.g. an https:// port). */
+  extraClientUrls?: string[];
   readyTimeoutMs?: number;
 }
 
@@ -257,7 +259,11 @@ export async function startNode(opts: StartNodeOptions = {}): Promise<NodeHandle
       peerPort,
       baseDir,
       dataDir,
-      opts.extraFlags ?? [],
+      [
+        ...(opts.extraFlags ?? []),
+        // A repeated flag: the last one counts, for etcd and raftkv alike.
+        ...(opts.extraClientUrls === undefined ? [] : [`--listen-client-urls=${[`http://127.0.0.1:${clientPort}`, ...opts.extraClientUrls].join(',')}`]),
+      ],
       opts.readyTimeoutMs ?? 20_000,
       ownsBase,
     );

@@ -33,16 +33,29 @@ function writeError(res: ServerResponse, code: grpc.status, message: string, cal
   res.end(body);
 }
 
-/** grpc-gateway's incoming header mapping: `Grpc-Metadata-<key>` headers, and Authorization. */
+/**
+ * grpc-gateway's incoming header mapping: `Grpc-Metadata-<key>` headers, and Authorization. A
+ * header grpc-js cannot carry as metadata (a key or value outside what gRPC allows, e.g. non-ASCII
+ * octets, or a `-bin` key) is left out: grpc-js throws on it, and a request must not take the
+ * member down.
+ */
 function metadataOf(req: IncomingMessage): grpc.Metadata {
   const md = new grpc.Metadata();
+  const add = (key: string, value: string, replace: boolean): void => {
+    try {
+      if (replace) md.set(key, value);
+      else md.add(key, value);
+    } catch {
+      // not representable as gRPC metadata: dropped (see above)
+    }
+  };
   for (const [name, value] of Object.entries(req.headers)) {
     if (!name.startsWith('grpc-metadata-') || value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) md.add(name.slice('grpc-metadata-'.length), v);
+    for (const v of Array.isArray(value) ? value : [value]) add(name.slice('grpc-metadata-'.length), v, false);
   }
   // etcd's gateway forwards Authorization; its gRPC server reads the token from either key.
   const token = req.headers.authorization;
-  if (token !== undefined && token !== '') md.set('token', token);
+  if (token !== undefined && token !== '') add('token', token, true);
   return md;
 }
 
@@ -127,6 +140,16 @@ export class JsonGateway {
     let sent = 0;
     let reading = true;
     const pump = (final: boolean): void => {
+      try {
+        pumpOnce(final);
+      } catch {
+        // A body the codec cannot take (it should refuse it, not throw): this request ends, not the member.
+        reading = false;
+        call.cancel();
+        res.destroy();
+      }
+    };
+    const pumpOnce = (final: boolean): void => {
       while (reading) {
         const r = readJson(final ? `${text} ` : text, pos);
         if (r.kind === 'incomplete') break;

@@ -21,10 +21,16 @@ class Invalid extends Error {}
 
 const WS = new Set([' ', '\t', '\n', '\r']);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/;
+/**
+ * Nesting deeper than this is refused (Go's decoder stops at 10000 with the same message; the
+ * recursion here would exhaust the stack before that). No etcd request nests near it.
+ */
+export const MAX_DEPTH = 1000;
 
 /** Reads the first JSON value of `text` starting at `from`. */
 export function readJson(text: string, from = 0): ReadResult {
   let i = from;
+  let depth = 0;
   const skip = (): void => {
     while (i < text.length && WS.has(text[i] as string)) i++;
   };
@@ -61,12 +67,14 @@ export function readJson(text: string, from = 0): ReadResult {
   const value = (): JsonValue => {
     skip();
     const c = peek();
+    if ((c === '{' || c === '[') && ++depth > MAX_DEPTH) throw new Invalid('exceeded max depth');
     if (c === '{') {
       i++;
       const obj = new Map<string, JsonValue>();
       skip();
       if (peek() === '}') {
         i++;
+        depth--;
         return { obj };
       }
       for (;;) {
@@ -80,7 +88,10 @@ export function readJson(text: string, from = 0): ReadResult {
         skip();
         const d = peek();
         i++;
-        if (d === '}') return { obj };
+        if (d === '}') {
+          depth--;
+          return { obj };
+        }
         if (d !== ',') throw new Invalid(`invalid character '${d}' after object key:value pair`);
       }
     }
@@ -90,6 +101,7 @@ export function readJson(text: string, from = 0): ReadResult {
       skip();
       if (peek() === ']') {
         i++;
+        depth--;
         return arr;
       }
       for (;;) {
@@ -97,7 +109,10 @@ export function readJson(text: string, from = 0): ReadResult {
         skip();
         const d = peek();
         i++;
-        if (d === ']') return arr;
+        if (d === ']') {
+          depth--;
+          return arr;
+        }
         if (d !== ',') throw new Invalid(`invalid character '${d}' after array element`);
       }
     }

@@ -22,6 +22,7 @@ export class AuthorityFixingSocket extends Duplex {
     this.forward(forwarded);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
+      if (this.destroyed) return;
       this.forward(this.rewriter.flush());
       this.push(null);
     });
@@ -31,7 +32,16 @@ export class AuthorityFixingSocket extends Duplex {
   }
 
   private onData(chunk: Buffer): void {
-    this.forward(this.rewriter.push(chunk));
+    let out: Buffer[];
+    try {
+      out = this.rewriter.push(chunk);
+    } catch (err) {
+      // A parser fault ends this connection only, never the member.
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.forward(out);
+    if (this.rewriter.refusedBecause !== null) this.destroy();
   }
 
   private forward(out: Buffer[]): void {

@@ -11,6 +11,7 @@ import type { TlsSettings } from '../../tls/settings.js';
 import { TlsTerminator } from '../../tls/terminator.js';
 import { AuthorityFixingSocket } from './authority-fixing-socket.js';
 import { probeConnection } from './connection-probe.js';
+import { dropDestroyedStreams } from './destroyed-stream-guard.js';
 
 export interface ListenAddress {
   host: string;
@@ -54,6 +55,7 @@ export class ClientFront {
     private readonly http1?: (socket: net.Socket) => void,
     tls?: TlsSettings,
   ) {
+    dropDestroyedStreams(grpcServer);
     this.injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
     // Over TLS etcdctl sends a plain host:port :authority, so the TLSSocket itself usually reaches
     // grpc-js, which then shows calls the client's certificate.

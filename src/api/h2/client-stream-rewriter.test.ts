@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientStreamRewriter } from './client-stream-rewriter.js';
+import { ClientStreamRewriter, MAX_BLOCK_BYTES, MAX_CONTINUATIONS } from './client-stream-rewriter.js';
 import { data, FLAG, FRAME, frame, headers, indexed, literal, parseFrames, PREFACE, settings } from '../../../test/support/h2-frames.js';
 
 const cat = (...parts: Buffer[]): Buffer => Buffer.concat(parts);
@@ -135,5 +135,43 @@ describe('ClientStreamRewriter', () => {
   it('releases an incomplete trailing frame unchanged at end of input', () => {
     const input = cat(PREFACE, headers(1, BAD).subarray(0, 12));
     expectSameUnderAnySplit(input, input);
+  });
+
+  describe('refuses a header block beyond what nghttp2 accepts (the connection is then closed)', () => {
+    const before = cat(PREFACE, settings(), WINDOW_UPDATE);
+    const open = frame(FRAME.HEADERS, 0, 1, GOOD);
+    const empty = frame(FRAME.CONTINUATION, 0, 1, Buffer.alloc(0));
+
+    it(`accepts ${MAX_CONTINUATIONS} CONTINUATION frames, as nghttp2 does`, () => {
+      const input = cat(before, open, ...Array.from({ length: MAX_CONTINUATIONS - 1 }, () => empty), frame(FRAME.CONTINUATION, FLAG.END_HEADERS, 1, Buffer.alloc(0)));
+      const { rw, out } = run([input]);
+      expect(rw.refusedBecause).toBeNull();
+      expect(out).toEqual(input);
+    });
+
+    it('refuses an endless flood of empty CONTINUATION frames, holding nothing of it', () => {
+      const rw = new ClientStreamRewriter();
+      const out = rw.push(cat(before, open));
+      // A flood far past the cap, in many chunks: nothing after the block's start comes out.
+      for (let i = 0; i < 1000; i++) out.push(...rw.push(cat(empty, empty, empty)));
+      out.push(...rw.flush());
+      expect(rw.refusedBecause).toMatch(/CONTINUATION/);
+      expect(Buffer.concat(out)).toEqual(before);
+    });
+
+    it('refuses the same flood fed one octet at a time', () => {
+      const input = cat(before, open, ...Array.from({ length: MAX_CONTINUATIONS + 1 }, () => empty));
+      const { rw, out } = run(Array.from(input, (b) => Buffer.from([b])));
+      expect(rw.refusedBecause).toMatch(/CONTINUATION/);
+      expect(out).toEqual(before);
+    });
+
+    it('refuses a header block of more octets than nghttp2 would take', () => {
+      const big = Buffer.alloc(MAX_BLOCK_BYTES, 0);
+      const input = cat(before, frame(FRAME.HEADERS, 0, 1, big));
+      const { rw, out } = run([input.subarray(0, before.length + 20)]);
+      expect(rw.refusedBecause).toMatch(/too large/);
+      expect(out).toEqual(before);
+    });
   });
 });

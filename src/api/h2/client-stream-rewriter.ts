@@ -3,7 +3,10 @@
 // nghttp2 would reject. Everything else is forwarded as slices of the input
 // chunks, in order; a chunk without such a block comes out as the chunk itself.
 // On anything unexpected it stops rewriting and passes the rest through, so
-// nghttp2 sees (and reports) exactly what the client sent.
+// nghttp2 sees (and reports) exactly what the client sent. A header block
+// beyond what nghttp2 would accept anyway (too many CONTINUATION frames, too
+// many octets) is refused instead: the owner then closes the connection, so a
+// CONTINUATION flood cannot pin memory here (CVE-2024-28182 is nghttp2's case).
 import { HeaderBlockRewriter, HpackError } from './header-block-rewriter.js';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -18,8 +21,14 @@ const FLAG_PADDED = 0x8;
 const FLAG_PRIORITY = 0x20;
 /** Rebuilt frames stay within the SETTINGS_MAX_FRAME_SIZE floor every peer accepts. */
 const MAX_EMITTED_PAYLOAD = 16384;
-/** Header blocks beyond this are not buffered; nghttp2 limits header lists far below it. */
-const MAX_BLOCK_BYTES = 1 << 20;
+/** nghttp2's default cap on CONTINUATION frames per header block (NGHTTP2_DEFAULT_MAX_CONTINUATIONS, 1.61.0+). */
+export const MAX_CONTINUATIONS = 8;
+/**
+ * The most octets (frame headers included) a header block can take that nghttp2 would accept:
+ * a HEADERS frame plus MAX_CONTINUATIONS CONTINUATIONs, each within the default
+ * SETTINGS_MAX_FRAME_SIZE, which grpc-js does not raise.
+ */
+export const MAX_BLOCK_BYTES = (1 + MAX_CONTINUATIONS) * (FRAME_HEADER_SIZE + MAX_EMITTED_PAYLOAD);
 
 const enum Mode {
   Preface,
@@ -27,6 +36,8 @@ const enum Mode {
   Payload,
   Collect,
   PassThrough,
+  /** The connection is to be closed: input is dropped. */
+  Refused,
 }
 
 interface HeldFrame {
@@ -48,7 +59,10 @@ export class ClientStreamRewriter {
   private current: Buffer | null = null;
   private currentParts: Buffer[] = [];
   private heldBytes = 0;
+  /** CONTINUATION frames in the header block being collected. */
+  private continuations = 0;
   private giveUpReason: string | null = null;
+  private refuseReason: string | null = null;
   /** Complete header blocks seen so far. */
   headerBlocks = 0;
   /**
@@ -66,9 +80,15 @@ export class ClientStreamRewriter {
     return this.giveUpReason;
   }
 
+  /** Why the connection must be closed (null while it may go on); push then returns nothing more. */
+  get refusedBecause(): string | null {
+    return this.refuseReason;
+  }
+
   /** Consumes one chunk; returns what to forward now, in order. */
   push(chunk: Buffer): Buffer[] {
     if (this.mode === Mode.PassThrough) return [chunk];
+    if (this.mode === Mode.Refused) return [];
     const out: Buffer[] = [];
     const len = chunk.length;
     let pos = 0;
@@ -150,13 +170,17 @@ export class ClientStreamRewriter {
           if (type === TYPE_HEADERS || type === TYPE_CONTINUATION) {
             if (inChunk) cutRun(headerStart);
             runStart = pos; // the header is held in `current`, not in the run
-            this.current = header;
-            this.currentParts = [];
-            this.heldBytes += FRAME_HEADER_SIZE + length;
-            if (this.heldBytes > MAX_BLOCK_BYTES) {
-              this.stopAt(out, null, 'header block too large to track');
+            if (type === TYPE_CONTINUATION && ++this.continuations > MAX_CONTINUATIONS) {
+              this.refuse('too many CONTINUATION frames in a header block');
               break;
             }
+            this.heldBytes += FRAME_HEADER_SIZE + length;
+            if (this.heldBytes > MAX_BLOCK_BYTES) {
+              this.refuse('header block too large');
+              break;
+            }
+            this.current = header;
+            this.currentParts = [];
             this.remaining = length;
             this.mode = Mode.Collect;
             if (length === 0) this.frameCollected(out);
@@ -183,11 +207,12 @@ export class ClientStreamRewriter {
           if (this.remaining === 0) this.frameCollected(out);
           break;
         }
-        default: // PassThrough, possibly entered within this chunk
+        default: // PassThrough or Refused, possibly entered within this chunk
           pos = len;
           break;
       }
     }
+    if (this.refuseReason !== null) return out; // nothing from the refused frame on goes out
     cutRun(len);
     return out;
   }
@@ -195,6 +220,7 @@ export class ClientStreamRewriter {
   /** End of input: whatever is held back (an incomplete frame), unchanged. */
   flush(): Buffer[] {
     const out: Buffer[] = [];
+    if (this.refuseReason !== null) return out;
     if (this.mode !== Mode.PassThrough) this.stopAt(out, null, 'end of stream');
     if (this.partialFill > 0) out.push(Buffer.from(this.partial.subarray(0, this.partialFill)));
     this.partialFill = 0;
@@ -213,6 +239,7 @@ export class ClientStreamRewriter {
     const frames = this.held;
     this.held = [];
     this.heldBytes = 0;
+    this.continuations = 0;
     const rebuilt = this.processBlock(frames);
     if (rebuilt !== null) {
       out.push(...rebuilt);
@@ -272,6 +299,17 @@ export class ClientStreamRewriter {
     this.currentParts = [];
     this.heldBytes = 0;
     this.stop(reason);
+  }
+
+  /** Drops the held block and all further input; what preceded the block has gone out. */
+  private refuse(reason: string): void {
+    this.held = [];
+    this.current = null;
+    this.currentParts = [];
+    this.heldBytes = 0;
+    this.partialFill = 0;
+    this.mode = Mode.Refused;
+    this.refuseReason = reason;
   }
 }
 

@@ -116,4 +116,54 @@ describe('connection probe', () => {
       sock.destroy();
     }
   });
+
+  describe('a CONTINUATION flood ends the connection, whichever path it takes', () => {
+    const prelude = (authority: string): Buffer => Buffer.concat([indexed(3), indexed(6), indexed(4), literal('without', 1, authority)]);
+    const empty = frame(FRAME.CONTINUATION, 0, 3, Buffer.alloc(0));
+    const flood = Buffer.concat([frame(FRAME.HEADERS, 0, 3, prelude('127.0.0.1:2379')), ...Array.from({ length: 50 }, () => empty)]);
+
+    /**
+     * Sends `first`, ACKs the probe's SETTINGS, and floods once stream 1 was answered (at once when
+     * `first` asks nothing); resolves when the server closes the connection.
+     */
+    const closedBy = (first: Buffer, asks: boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const sock = net.connect(port, '127.0.0.1', () => sock.write(first));
+        let received = Buffer.alloc(0);
+        let acked = false;
+        let flooded = false;
+        sock.on('data', (d: Buffer) => {
+          received = Buffer.concat([received, d]);
+          const frames = parseFrames(received);
+          if (!acked && frames.some((f) => f.type === FRAME.SETTINGS && (f.flags & 1) === 0)) {
+            acked = true;
+            sock.write(frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)));
+          }
+          if (acked && !flooded && (!asks || frames.some((f) => f.type === FRAME.DATA && f.streamId === 1))) {
+            flooded = true;
+            sock.write(flood);
+          }
+        });
+        sock.on('error', () => undefined);
+        sock.on('close', () => resolve());
+      });
+
+    it('while the probe is still deciding', async () => {
+      outcomes.length = 0;
+      await closedBy(Buffer.concat([PREFACE, settings()]), false);
+      expect(outcomes).toEqual([]); // closed by the probe: nothing was handed on
+    });
+
+    it('on the rewriter path', async () => {
+      outcomes.length = 0;
+      await closedBy(Buffer.concat([PREFACE, settings(), headers(1, prelude('http://127.0.0.1:2379'))]), true);
+      expect(outcomes).toEqual(['rewrite']);
+    });
+
+    it("on the native path (nghttp2's own limit)", async () => {
+      outcomes.length = 0;
+      await closedBy(Buffer.concat([PREFACE, settings(), headers(1, prelude('127.0.0.1:2379'))]), true);
+      expect(outcomes).toEqual(['native']);
+    });
+  });
 });

@@ -48,7 +48,16 @@ export function probeConnection(socket: Socket, decided: (o: ProbeOutcome) => vo
 
   const onData = (chunk: Buffer): void => {
     received += chunk.length;
-    forwarded.push(...rewriter.push(chunk));
+    try {
+      forwarded.push(...rewriter.push(chunk));
+    } catch {
+      socket.destroy(); // a parser fault ends this connection only
+      return;
+    }
+    if (rewriter.refusedBecause !== null) {
+      socket.destroy();
+      return;
+    }
     if (!settingsSent) {
       if (rewriter.stoppedBecause !== null) return finish('http1'); // no HTTP/2 preface
       if (received < PREFACE_LENGTH) return;

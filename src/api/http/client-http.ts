@@ -47,7 +47,7 @@ export class ClientHttp {
       versions: { etcdserver: API_VERSION, etcdcluster: CLUSTER_VERSION },
       gateway: this.gateway,
       pprof: deps.pprof,
-    });
+    }, logger);
     const urls = deps.metricsUrls ?? [];
     this.metricsListener =
       urls.length === 0 ? undefined : new MetricsListener(urls, new Monitoring({ healthy, metrics: registry, probes: deps.probes }, logger), deps.tls, logger);

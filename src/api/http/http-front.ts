@@ -3,6 +3,7 @@
 // client front hands it the connections that are not HTTP/2.
 import http from 'node:http';
 import type net from 'node:net';
+import type { Logger } from 'pino';
 import type { JsonGateway } from '../gateway/gateway.js';
 import { httpError } from './http-error.js';
 import { getOnly, type Monitoring } from './monitoring.js';
@@ -27,8 +28,19 @@ function urlOf(req: http.IncomingMessage): URL | undefined {
 export class HttpFront {
   private readonly server: http.Server;
 
-  constructor(private readonly api: HttpApi) {
-    this.server = http.createServer((req, res) => this.serve(req, res));
+  constructor(
+    private readonly api: HttpApi,
+    private readonly logger: Logger,
+  ) {
+    this.server = http.createServer((req, res) => {
+      try {
+        this.serve(req, res);
+      } catch (err) {
+        // A request that trips a handler ends its own connection, never the member.
+        this.logger.error({ err, url: req.url }, 'serving an HTTP request failed');
+        res.destroy();
+      }
+    });
     this.server.on('clientError', (_err, socket) => socket.destroy());
   }
 
