@@ -5,7 +5,7 @@ import * as health from '../gen/grpc_health_v1.js';
 import type { GrpcServerSettings } from '../server/ops-config.js';
 import * as v3electionpb from '../gen/v3electionpb.js';
 import * as v3lockpb from '../gen/v3lockpb.js';
-import type { TlsSettings } from '../tls/settings.js';
+import { isHttps, type TlsSettings } from '../tls/settings.js';
 import { authService, type AuthDeps } from './auth-service.js';
 import { certIdentity } from './cert-identity.js';
 import { clusterService, type ClusterDeps } from './cluster-service.js';
@@ -112,14 +112,19 @@ export class ClientServer {
 
   async run(): Promise<void> {
     this.api.leaderRequirement?.run();
-    let first: ListenAddress | undefined;
+    // The gateway dials a plain listener if there is one, else a TLS one.
+    let plain: ListenAddress | undefined;
+    let secure: ListenAddress | undefined;
     for (const url of this.api.listenUrls) {
+      const https = isHttps(url);
       for (const addr of await this.front.listen(url)) {
-        first ??= addr;
+        if (https) secure ??= addr;
+        else plain ??= addr;
         this.logger.info({ address: formatAddress(addr) }, 'serving client requests');
       }
     }
-    if (first !== undefined) this.http.connect(first);
+    if (plain !== undefined) this.http.connect(plain, false);
+    else if (secure !== undefined) this.http.connect(secure, true);
     await this.http.runMetrics();
   }
 

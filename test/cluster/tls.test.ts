@@ -7,6 +7,7 @@
 // for new connections without a restart.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import https from 'node:https';
 import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,31 @@ describe.skipIf(pre.skip)('TLS on client and peer ports (etcdctl)', () => {
     const ml = await ctl.run([...c.ctlTlsFlags(), 'member', 'list']);
     expect(ml.code, ml.stderr).toBe(0);
     for (const n of c.running) expect(ml.stdout).toContain(`started, ${n.name}, ${n.peerUrl}, ${n.clientUrl}, false`);
+  });
+
+  it('serves the JSON gateway and /health over https on an https-only member', async () => {
+    const p = pki();
+    const n = cluster().running[0]!;
+    const post = (route: string, body: string): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const req = https.request(
+          `${n.clientUrl}${route}`,
+          { method: 'POST', ca: readFileSync(p.caFile), cert: readFileSync(`${p.dir}/client.crt`), key: readFileSync(`${p.dir}/client.key`), timeout: 10_000 },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    // The gateway dials the member's own TLS port (there is no plain one) with the member's cert.
+    const put = await post('/v3/kv/put', JSON.stringify({ key: Buffer.from('gw-tls').toString('base64'), value: Buffer.from('v').toString('base64') }));
+    expect(put.status, put.body).toBe(200);
+    const range = await post('/v3/kv/range', JSON.stringify({ key: Buffer.from('gw-tls').toString('base64') }));
+    expect(range.status, range.body).toBe(200);
+    expect(JSON.parse(range.body)).toMatchObject({ kvs: [{ value: Buffer.from('v').toString('base64') }], count: '1' });
   });
 
   it('replicates a put made on one member to the others', async () => {

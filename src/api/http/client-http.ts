@@ -1,8 +1,9 @@
 // Everything the client port serves over HTTP/1.1, put together for ClientServer: the HTTP
 // front, the JSON gateway it routes /v3/ to, and the metrics registry (which also counts the
 // gRPC calls, through a server interceptor).
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { JsonGateway } from '../gateway/gateway.js';
 import type { ListenAddress } from '../h2/client-front.js';
@@ -37,7 +38,10 @@ export class ClientHttp {
   private readonly front: HttpFront;
   private readonly metricsListener: MetricsListener | undefined;
 
-  constructor(deps: ClientHttpDeps, logger: Logger) {
+  constructor(
+    private readonly deps: ClientHttpDeps,
+    logger: Logger,
+  ) {
     // etcd labels its cluster version major.minor.
     const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
     this.interceptor = grpcHandledInterceptor(registry);
@@ -62,12 +66,24 @@ export class ClientHttp {
     this.front.accept(socket);
   }
 
-  /** The gateway dials the member's own client port at `a` (a wildcard address through loopback). */
-  connect(a: ListenAddress): void {
+  /**
+   * The gateway dials the member's own client port at `a` (a wildcard address through loopback).
+   * An https-only member is dialled over TLS as etcd's gateway dials itself: with the member's own
+   * certificate as client certificate (for --client-cert-auth), not verifying its own server.
+   */
+  connect(a: ListenAddress, secure: boolean): void {
     let host = a.host;
     if (host === '0.0.0.0') host = '127.0.0.1';
     if (host === '::') host = '::1';
-    this.gateway.connect(net.isIPv6(host) ? `[${host}]:${a.port}` : `${host}:${a.port}`);
+    const target = net.isIPv6(host) ? `[${host}]:${a.port}` : `${host}:${a.port}`;
+    const tls = this.deps.tls;
+    if (!secure || tls === undefined) {
+      this.gateway.connect(target);
+      return;
+    }
+    const ca = tls.trustedCaFile === '' ? null : readFileSync(tls.trustedCaFile);
+    const creds = grpc.credentials.createSsl(ca, readFileSync(tls.keyFile), readFileSync(tls.certFile), { rejectUnauthorized: false });
+    this.gateway.connect(target, creds);
   }
 
   close(): void {
