@@ -86,10 +86,9 @@ export function watchService(d: WatchDeps, logger: Logger): { handlers: grpc.Unt
       if (!open.delete(stream)) return;
       stream.close();
     };
-    call.on('end', () => {
-      close();
-      call.end();
-    });
+    // A client that half-closes still reads: etcd ends a watch stream only when the client
+    // cancels it or goes away ('cancelled', 'close').
+    call.on('end', () => undefined);
     call.on('cancelled', close);
     call.on('close', close);
     call.on('error', (err: Error) => {
