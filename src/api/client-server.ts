@@ -89,7 +89,11 @@ export class ClientServer {
       ...(api.grpc === undefined ? {} : grpcServerOptions(api.grpc)),
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
       // Metrics for every call; certificate identity only where connections can carry certificates.
-      interceptors: api.tls === undefined ? [this.http.interceptor] : [this.http.interceptor, certIdentity],
+      interceptors: [
+        this.http.interceptor,
+        ...(api.tls === undefined ? [] : [certIdentity]),
+        ...(api.leaderRequirement === undefined ? [] : [api.leaderRequirement.unaryInterceptor]),
+      ],
     });
     const watch = watchService(api.watch, logger);
     this.stopWatches = watch.stop;

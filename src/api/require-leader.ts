@@ -1,7 +1,8 @@
 // clientv3's WithRequireLeader: a stream whose metadata carries hasleader=true is refused while
 // this member knows no leader, and cancelled once the member has gone without one for three
 // election timeouts (etcd's monitorLeader and maxNoLeaderCnt), with etcd's "etcdserver: no leader".
-import type * as grpc from '@grpc/grpc-js';
+// A unary call with it is refused while there is no leader, as etcd's unary interceptor does.
+import * as grpc from '@grpc/grpc-js';
 import { ERR, toStatus } from './errors.js';
 
 const METADATA_KEY = 'hasleader';
@@ -36,6 +37,21 @@ export class LeaderRequirement {
     clearInterval(this.timer);
     this.streams.clear();
   }
+
+  /** Refuses unary calls that carry hasleader=true while this member knows no leader. */
+  readonly unaryInterceptor: grpc.ServerInterceptor = (method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (md, mdNext) => {
+            if (method.requestStream || method.responseStream || !requiresLeader(md) || this.hasLeader()) {
+              mdNext(md);
+              return;
+            }
+            call.sendStatus({ code: ERR.noLeader.code, details: ERR.noLeader.message, metadata: new grpc.Metadata() });
+          },
+        }),
+    });
 
   /** Wraps a bidi stream handler so that it honours hasleader=true. */
   guard<Req, Res>(handler: grpc.handleBidiStreamingCall<Req, Res>): grpc.handleBidiStreamingCall<Req, Res> {

@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import http2 from 'node:http2';
 import os from 'node:os';
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../src/client/index.js';
@@ -18,6 +19,20 @@ import { cleanEnv, exitStatus, killTree, spawnTracked, waitFor } from '../suppor
 import { openWatch } from '../support/raw-watch.js';
 
 const UNAVAILABLE = 14;
+
+/** A serializable Range with the given metadata: its status code and details (0 and '' when OK). */
+function unaryRange(endpoint: string, md: Record<string, string>): Promise<{ code: number; details: string }> {
+  const client = new grpc.Client(endpoint, grpc.credentials.createInsecure());
+  const meta = new grpc.Metadata();
+  for (const [k, v] of Object.entries(md)) meta.set(k, v);
+  const d = rpc.KVService.Range;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(d.path, d.requestSerialize, d.responseDeserialize, { key: Buffer.from('k'), serializable: true }, meta, { deadline: Date.now() + 5000 }, (err) => {
+      client.close();
+      resolve(err === null ? { code: 0, details: '' } : { code: err.code, details: err.details });
+    });
+  });
+}
 const etcdMissing = etcdPath() === null;
 
 async function get(url: string): Promise<{ status: number; body: string }> {
@@ -322,6 +337,9 @@ describe.each(['raftkv', 'etcd'] as const)('hasleader=true watches when the memb
       refused.send({ create_request: { key: Buffer.from('k') } });
       expect(await refused.ended).toEqual({ code: UNAVAILABLE, details: 'etcdserver: no leader' });
       refused.close();
+      // Unary calls too: a serializable Range with hasleader=true is refused, one without is served.
+      expect(await unaryRange(m0, { hasleader: 'true' })).toEqual({ code: UNAVAILABLE, details: 'etcdserver: no leader' });
+      expect(await unaryRange(m0, {})).toEqual({ code: 0, details: '' });
       const plain = openWatch(m0);
       plain.send({ create_request: { key: Buffer.from('k') } });
       await waitFor('the created response', () => (plain.responses.some((r) => r.created) ? true : undefined), 5000);
