@@ -79,6 +79,7 @@ export class ClientServer {
         probes: api.probes,
         tls: api.tls,
         pprof: api.pprof,
+        maxRequestBytes: api.maxRequestBytes,
       },
       logger,
     );

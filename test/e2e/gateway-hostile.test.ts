@@ -62,6 +62,20 @@ describe('gateway: hostile requests end their own connection, never the member',
     await health();
   });
 
+  // --max-request-bytes is 1.5 MiB by default: its JSON (base64 bytes, 4/3) plus 1 MiB is the most
+  // a request may send; the member reads no further.
+  it('a unary body larger than any request it could carry: etcd\'s "request is too large", 400', async () => {
+    const reply = await rawHttp(node.clientPort, post('/v3/kv/put', [], `{"key":"YQ==","value":"${'A'.repeat(8 * 1024 * 1024)}"}`));
+    expect(reply).toMatch(/^HTTP\/1\.1 400 [\s\S]*"etcdserver: request is too large"/);
+    await health();
+  });
+
+  it('a streaming route whose one message never ends: the connection is closed', async () => {
+    const reply = await rawHttp(node.clientPort, post('/v3/watch', [], `{"create_request":{"key":"${'A'.repeat(8 * 1024 * 1024)}`));
+    expect(reply).not.toMatch(/^HTTP\/1\.1 200 /);
+    await health();
+  });
+
   it('JSON nested past the depth limit on a unary route: 400', async () => {
     const reply = await rawHttp(node.clientPort, post('/v3/kv/put', [], '{"key":'.repeat(200_000)));
     expect(reply).toMatch(/^HTTP\/1\.1 400 [\s\S]*"exceeded max depth"/);

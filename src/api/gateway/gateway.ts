@@ -5,6 +5,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { ERR } from '../errors.js';
 import { httpError } from '../http/http-error.js';
 import { httpStatusOf } from './http-status.js';
 import { fromJson, goString, toJson } from './jsonpb.js';
@@ -59,13 +60,36 @@ function metadataOf(req: IncomingMessage): grpc.Metadata {
   return md;
 }
 
-function readAll(req: IncomingMessage): Promise<string> {
+/**
+ * The body, or undefined once it passes `limit` bytes. The rest is read and dropped, so that the
+ * client, still sending, gets the answer rather than a reset; a body that goes on far beyond the
+ * limit loses its connection instead.
+ */
+function readAll(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else if (chunks.length > 0 || size - c.length <= limit) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else if (size > 8 * limit) req.destroy();
+    });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * The most JSON a request may send (or hold unparsed, on a stream): its bytes fields travel as
+ * base64, a third larger than the request etcd would take, plus room for the JSON around them.
+ * Anything longer could not fit in --max-request-bytes anyway; it is refused with etcd's error for
+ * a request that is too large, and never held in memory.
+ */
+function bodyLimit(maxRequestBytes: number): number {
+  return Math.ceil((maxRequestBytes * 4) / 3) + 1024 * 1024;
 }
 
 /** A response from the member as JSON; undefined if it does not decode. */
@@ -79,6 +103,11 @@ function render(type: protobuf.Type, bytes: Buffer): string | undefined {
 
 export class JsonGateway {
   private client: grpc.Client | undefined;
+  private readonly limit: number;
+
+  constructor(maxRequestBytes: number) {
+    this.limit = bodyLimit(maxRequestBytes);
+  }
 
   /** Dials this member's client port ("host:port"); requests before that answer 503. */
   connect(target: string, credentials = grpc.credentials.createInsecure()): void {
@@ -105,7 +134,13 @@ export class JsonGateway {
   }
 
   private async unary(client: grpc.Client, route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const parsed = readBody(await readAll(req));
+    const body = await readAll(req, this.limit);
+    if (body === undefined) {
+      res.shouldKeepAlive = false;
+      writeError(res, ERR.requestTooLarge.code, ERR.requestTooLarge.message, false);
+      return;
+    }
+    const parsed = readBody(body);
     if (!parsed.ok) return writeError(res, grpc.status.INVALID_ARGUMENT, parsed.message, false);
     const msg = fromJson(route.request, parsed.value);
     if (!msg.ok) return writeError(res, grpc.status.INVALID_ARGUMENT, msg.message, false);
@@ -182,6 +217,12 @@ export class JsonGateway {
       if (pos > 65536) {
         text = text.slice(pos);
         pos = 0;
+      }
+      if (reading && text.length - pos > this.limit) {
+        // One message still incomplete past the limit: this call ends, and its connection.
+        reading = false;
+        call.cancel();
+        res.destroy();
       }
     });
     req.on('end', () => pump(true));

@@ -30,11 +30,13 @@ export interface ClientHttpDeps {
   tls?: TlsSettings;
   /** --enable-pprof. */
   pprof?: HttpApi['pprof'];
+  /** --max-request-bytes: bounds the JSON a gateway request may send. */
+  maxRequestBytes: number;
 }
 
 export class ClientHttp {
   readonly interceptor: grpc.ServerInterceptor;
-  private readonly gateway = new JsonGateway();
+  private readonly gateway: JsonGateway;
   private readonly front: HttpFront;
   private readonly metricsListener: MetricsListener | undefined;
 
@@ -42,6 +44,7 @@ export class ClientHttp {
     private readonly deps: ClientHttpDeps,
     logger: Logger,
   ) {
+    this.gateway = new JsonGateway(deps.maxRequestBytes);
     // etcd labels its cluster version major.minor.
     const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
     this.interceptor = grpcHandledInterceptor(registry);
