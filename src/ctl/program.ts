@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
+import { registerAuthCommands } from './auth-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
@@ -13,7 +14,9 @@ import { registerLockCommand } from './lock-command.js';
 import { registerMemberCommands } from './member-commands.js';
 import { registerMoveLeaderCommand } from './move-leader-command.js';
 import { registerSnapshotCommands } from './snapshot-commands.js';
+import { registerRoleCommands } from './role-commands.js';
 import { registerTxnCommand } from './txn-command.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerWatchCommand } from './watch-command.js';
 
 export const API_VERSION = '3.4';
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerLockCommand(program);
   registerElectCommand(program);
   registerSnapshotCommands(program);
+  registerAuthCommands(program);
+  registerUserCommands(program);
+  registerRoleCommands(program);
   program
     .command('version')
     .description('Prints the version of raftkvctl')
