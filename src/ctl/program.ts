@@ -1,7 +1,7 @@
 // raftkvctl's command tree (commander) and its error handling: every failure
 // becomes "Error: <message>" on stderr and one of etcdctl's exit codes.
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../version.js';
+import { ETCD_RELEASE } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
@@ -43,9 +43,11 @@ export function buildProgram(): Command {
   registerRoleCommands(program);
   program
     .command('version')
-    .description('Prints the version of raftkvctl')
+    .description('Prints the version of etcdctl')
+    .argument('[args...]')
+    // etcdctl's words exactly (raftkvctl stands in for etcdctl 3.4); arguments are ignored, as there.
     .action(() => {
-      process.stdout.write(`raftkvctl version: ${VERSION}\nAPI version: ${API_VERSION}\n`);
+      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
     });
   return program;
 }
