@@ -11,6 +11,7 @@ import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerElectCommand } from './elect-command.js';
 import { registerLockCommand } from './lock-command.js';
+import { registerMakeMirrorCommand } from './make-mirror-command.js';
 import { registerMemberCommands } from './member-commands.js';
 import { registerMoveLeaderCommand } from './move-leader-command.js';
 import { registerSnapshotCommands } from './snapshot-commands.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerAuthCommands(program);
   registerUserCommands(program);
   registerRoleCommands(program);
+  registerMakeMirrorCommand(program);
   program
     .command('version')
     .description('Prints the version of etcdctl')
