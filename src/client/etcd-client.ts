@@ -62,6 +62,8 @@ export class EtcdClient {
   private readonly tls: ClientTls | undefined;
   private current = 0;
   private closed = false;
+  /** An auth token (from Authenticate), sent with every call as etcd's clients do. */
+  private token: string | undefined;
 
   constructor(endpoints: string[], opts: EtcdClientOptions = {}) {
     if (endpoints.length === 0) throw new Error('EtcdClient: no endpoints');
@@ -76,6 +78,11 @@ export class EtcdClient {
   /** The endpoint calls currently go to. */
   get endpoint(): string {
     return this.endpoints[this.current]!;
+  }
+
+  /** Sends `token` (metadata "token") with every later call and stream; undefined stops sending one. */
+  setToken(token: string | undefined): void {
+    this.token = token;
   }
 
   /** Moves later calls and streams to the next endpoint (after a stream failed). */
@@ -111,6 +118,7 @@ export class EtcdClient {
       method.requestSerialize,
       method.responseDeserialize,
       req,
+      this.metadata(),
       this.callOptions(opts),
     );
     try {
@@ -128,6 +136,7 @@ export class EtcdClient {
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
+      this.metadata(),
       opts?.timeoutMs ? { deadline: Date.now() + opts.timeoutMs } : {},
     );
   }
@@ -275,6 +284,12 @@ export class EtcdClient {
     return ch;
   }
 
+  private metadata(): grpc.Metadata {
+    const m = new grpc.Metadata();
+    if (this.token !== undefined) m.set('token', this.token);
+    return m;
+  }
+
   private callOptions(opts: CallOptions | undefined): grpc.CallOptions {
     const ms = opts?.timeoutMs ?? this.timeoutMs;
     return ms > 0 ? { deadline: Date.now() + ms } : {};
@@ -287,6 +302,7 @@ export class EtcdClient {
         method.requestSerialize,
         method.responseDeserialize,
         req,
+        this.metadata(),
         this.callOptions(opts),
         (err, res) => {
           if (err) reject(toClientError(err, this.endpoints[i]!));

@@ -9,7 +9,7 @@ import * as rpc from '../gen/etcdserverpb.js';
 import * as mvccpb from '../gen/mvccpb.js';
 import { FIRST_CREATE, waitDeletes } from './concurrency.js';
 import { CtlError, ExitCode, badArgs, callFailed } from './exit.js';
-import { connect, readGlobals, type Globals } from './globals.js';
+import { openClient, readGlobals, type Globals } from './globals.js';
 import { getRenderers } from './kv-display.js';
 import { keepAliveUntilGone } from './lease-keepalive.js';
 import { display } from './output.js';
@@ -123,7 +123,7 @@ export function registerElectCommand(program: Command): void {
       }
       if (args.length === 1 && !flags.listen) throw badArgs('no proposal argument but -l not set');
       if (args.length === 2 && flags.listen) throw badArgs('proposal given but -l is set');
-      const client = connect(g);
+      const client = await openClient(g);
       try {
         if (args.length === 2) {
           await campaign(g, client, args[0]!, args[1]!);

@@ -9,6 +9,7 @@ import type { ClientTls } from '../client/tls.js';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { parseGoDuration } from './format/go-duration.js';
 import { logFailedCall } from './zap-warn.js';
+import { logIn } from './auth-login.js';
 
 export const OUTPUT_FORMATS = ['simple', 'json', 'protobuf', 'fields', 'table'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -187,9 +188,21 @@ export function connect(g: Globals, endpoints: string[] = g.endpoints): EtcdClie
   return new EtcdClient(endpoints, { timeoutMs: g.commandTimeoutMs, tls: g.tls });
 }
 
+/** A client logged in as --user (when given), as etcdctl's is once it has connected. */
+export async function openClient(g: Globals, endpoints: string[] = g.endpoints): Promise<EtcdClient> {
+  const c = connect(g, endpoints);
+  try {
+    await logIn(c, g);
+  } catch (e) {
+    c.close();
+    throw e;
+  }
+  return c;
+}
+
 /** Runs `fn` with a client that is closed afterwards; a failed call is logged as etcd's client logs it. */
 export async function withClient<T>(g: Globals, fn: (c: EtcdClient) => Promise<T>, endpoints?: string[]): Promise<T> {
-  const c = connect(g, endpoints);
+  const c = await openClient(g, endpoints);
   try {
     return await fn(c);
   } catch (e) {

@@ -41,3 +41,17 @@ export class StdinLines {
     }
   }
 }
+
+/**
+ * The first word of stdin, as Go's fmt.Scanf("%s") reads it: leading spaces
+ * skipped, then up to the next space or end of line; empty when the line is.
+ */
+export async function readStdinWord(): Promise<string> {
+  let text = '';
+  for await (const c of process.stdin) {
+    text += Buffer.isBuffer(c) ? c.toString('utf8') : String(c);
+    if (text.includes('\n')) break;
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  return /^[ \t]*(\S*)/.exec(line)?.[1] ?? '';
+}

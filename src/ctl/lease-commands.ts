@@ -17,7 +17,7 @@ import {
 } from './format/lease.js';
 import { joinLines } from './format/lines.js';
 import { protoJson } from './format/json.js';
-import { connect, readGlobals, withClient, type Globals } from './globals.js';
+import { openClient, readGlobals, withClient, type Globals } from './globals.js';
 import { keepAliveUntilGone } from './lease-keepalive.js';
 import { printText } from './io.js';
 import { display, protobufBytes, type Renderers } from './output.js';
@@ -159,7 +159,7 @@ export function registerLeaseCommands(program: Command): void {
       const id = leaseArg(args[0], 'lease keep-alive command needs lease ID as argument');
       if (flags.once) {
         // etcdctl gives this call no deadline. A stream, not a unary call: etcd's client logs nothing when it fails.
-        const client = connect(g);
+        const client = await openClient(g);
         const r = await client
           .leaseKeepAliveOnce(id, { timeoutMs: 0 })
           .catch((e: unknown) => {
@@ -174,7 +174,7 @@ export function registerLeaseCommands(program: Command): void {
 }
 
 async function keepAliveAll(g: Globals, id: bigint): Promise<void> {
-  const client = connect(g);
+  const client = await openClient(g);
   try {
     await keepAliveUntilGone(client, id, (r) => display(g, keepAliveRenderers(r)), g.dialTimeoutMs + 1000);
   } catch (e) {

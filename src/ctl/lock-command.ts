@@ -7,7 +7,7 @@ import type { EtcdClient } from '../client/etcd-client.js';
 import { prefixEnd } from '../client/key-range.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import { CtlError, ExitCode, badArgs, callFailed } from './exit.js';
-import { connect, readGlobals, type Globals } from './globals.js';
+import { openClient, readGlobals, type Globals } from './globals.js';
 import { getRenderers } from './kv-display.js';
 import { FIRST_CREATE, waitDeletes } from './concurrency.js';
 import { keepAliveUntilGone } from './lease-keepalive.js';
@@ -82,7 +82,7 @@ export function registerLockCommand(program: Command): void {
     .action(async (args: string[], flags: { ttl: string }, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length === 0) throw badArgs('lock takes a lock name argument and an optional command to execute');
-      const client = connect(g);
+      const client = await openClient(g);
       try {
         await lockUntilSignal(g, client, args[0]!, args.slice(1), Number(flags.ttl));
       } catch (e) {

@@ -20,3 +20,10 @@ export function parseInt64(s: string, base: 10 | 16): bigint {
 export function parseIntArg(s: string): number {
   return Number(parseInt64(s, 10));
 }
+
+/** A bool flag's `--flag=value` (commander hands the value as a string): false for strconv.ParseBool's false spellings. */
+export function flagBool(v: string | boolean | undefined, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v === 'boolean') return v;
+  return !['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v);
+}

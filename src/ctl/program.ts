@@ -1,8 +1,9 @@
 // raftkvctl's command tree (commander) and its error handling: every failure
 // becomes "Error: <message>" on stderr and one of etcdctl's exit codes.
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../version.js';
+import { ETCD_RELEASE } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
+import { registerAuthCommands } from './auth-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
@@ -10,10 +11,13 @@ import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerElectCommand } from './elect-command.js';
 import { registerLockCommand } from './lock-command.js';
+import { registerMakeMirrorCommand } from './make-mirror-command.js';
 import { registerMemberCommands } from './member-commands.js';
 import { registerMoveLeaderCommand } from './move-leader-command.js';
 import { registerSnapshotCommands } from './snapshot-commands.js';
+import { registerRoleCommands } from './role-commands.js';
 import { registerTxnCommand } from './txn-command.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerWatchCommand } from './watch-command.js';
 
 export const API_VERSION = '3.4';
@@ -35,11 +39,17 @@ export function buildProgram(): Command {
   registerLockCommand(program);
   registerElectCommand(program);
   registerSnapshotCommands(program);
+  registerAuthCommands(program);
+  registerUserCommands(program);
+  registerRoleCommands(program);
+  registerMakeMirrorCommand(program);
   program
     .command('version')
-    .description('Prints the version of raftkvctl')
+    .description('Prints the version of etcdctl')
+    .argument('[args...]')
+    // etcdctl's words exactly (raftkvctl stands in for etcdctl 3.4); arguments are ignored, as there.
     .action(() => {
-      process.stdout.write(`raftkvctl version: ${VERSION}\nAPI version: ${API_VERSION}\n`);
+      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
     });
   return program;
 }

@@ -7,7 +7,7 @@ import { describeRestoreError, restoreDataDir } from '../server/snapshot-restore
 import type { Command } from 'commander';
 import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
-import { connect, readGlobals, requireFormat } from './globals.js';
+import { openClient, readGlobals, requireFormat } from './globals.js';
 import { printText } from './io.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
@@ -30,7 +30,7 @@ export function registerSnapshotCommands(program: Command): void {
       }
       const path = args[0]!;
       const part = `${path}.part`;
-      const client = connect(g);
+      const client = await openClient(g);
       const fd = openSync(part, 'w', 0o600);
       let open = true;
       try {

@@ -11,7 +11,7 @@ import { fieldsWatch } from './format/fields.js';
 import { goQuote } from './format/go-quote.js';
 import { watchCancelReason, watchJson, watchLines } from './format/kv.js';
 import { joinLines } from './format/lines.js';
-import { connect, readGlobals, type Globals } from './globals.js';
+import { openClient, readGlobals, type Globals } from './globals.js';
 import { StdinLines, printErr, printText } from './io.js';
 import { display, protobufBytes, type Renderers } from './output.js';
 import { argify } from './txn-parse.js';
@@ -141,7 +141,7 @@ export function registerWatchCommand(program: Command): void {
         throw badArgs(`invalid argument "${flags.rev}" for "--rev" flag: strconv.ParseInt: parsing "${flags.rev}": invalid syntax`);
       }
       const printer = new WatchPrinter(g);
-      const client = connect(g);
+      const client = await openClient(g);
       try {
         if (flags.interactive) await interactive(client, printer, env);
         const { watchArgs, execArgs } = parseWatchCommandLine(wordsAfterWatch(cmd), operands, env);

@@ -1,6 +1,7 @@
 // `-w fields`: etcdctl's fieldsPrinter, one `"Name" : value` line per field
 // (Go's Println for numbers and booleans, %q for strings and bytes).
 import * as rpc from '../../gen/etcdserverpb.js';
+import * as authpb from '../../gen/authpb.js';
 import * as mvccpb from '../../gen/mvccpb.js';
 import { GoPanic } from '../exit.js';
 import { goQuote } from './go-quote.js';
@@ -162,5 +163,22 @@ export function fieldsAlarm(r: rpc.AlarmResponse): string {
   const o: Out = [];
   hdr(o, r.header);
   for (const a of r.alarms) o.push(`"MemberID" : ${a.memberID}`, `"AlarmType" : ${rpc.AlarmType[a.alarm] ?? a.alarm}`, '');
+  return text(o);
+}
+
+export function fieldsRoleGet(r: rpc.AuthRoleGetResponse): string {
+  const o: Out = [];
+  hdr(o, r.header);
+  for (const p of r.perm) {
+    // Go's Println puts a space between its operands: two spaces after the colon.
+    o.push(`"PermType" :  ${authpb.Permission_Type[p.permType] ?? p.permType}`, `"Key" : ${goQuote(p.key)}`, `"RangeEnd" : ${goQuote(p.range_end)}`);
+  }
+  return text(o);
+}
+
+export function fieldsRoleList(r: rpc.AuthRoleListResponse): string {
+  const o: Out = [];
+  hdr(o, r.header);
+  o.push(`"Roles" :${r.roles.map((name) => ` ${goQuote(name)}`).join('')}`);
   return text(o);
 }
