@@ -66,7 +66,12 @@ class WatchLog {
   readonly progress: rpc.WatchResponse[] = [];
   readonly watch: Watch;
 
-  constructor(c: EtcdClient, key: string, opts: WatchOptions) {
+  constructor(
+    readonly label: string,
+    c: EtcdClient,
+    key: string,
+    opts: WatchOptions,
+  ) {
     this.watch = c.watch(key, opts, (r) => {
       if (r.canceled) this.items.push({ canceled: true, compact_revision: r.compact_revision, cancel_reason: r.cancel_reason });
       else if (r.events.length === 0) this.progress.push(r);
@@ -85,7 +90,7 @@ class WatchLog {
       const p = this.progress.find((r) => (r.header?.revision ?? 0) >= revision);
       if (p !== undefined) return p;
     }
-    throw new Error(`no progress notification at revision ${revision}`);
+    throw new Error(`${this.label}: no progress notification at revision ${revision} (progress seen at ${this.progress.map((p) => p.header?.revision).join(',')}; ${this.items.length} events)`);
   }
 }
 
@@ -324,8 +329,8 @@ async function replay(sides: Side[]): Promise<void> {
   expect(first.map((r) => r.header?.revision), 'every side starts at the same revision').toEqual(first.map(() => start - 1));
   // kube-apiserver's watch: prefix, from a revision, prev_kv, progress_notify; one on another member too.
   const opened = sides.map((s) => [
-    new WatchLog(s.clients[0] as EtcdClient, '/registry/', { prefix: true, startRevision: start, prevKv: true, progressNotify: true }),
-    new WatchLog(s.clients[1 % s.clients.length] as EtcdClient, '/registry/pods/', { prefix: true, startRevision: start, progressNotify: true }),
+    new WatchLog(`${s.name}: watch /registry/ from ${start}`, s.clients[0] as EtcdClient, '/registry/', { prefix: true, startRevision: start, prevKv: true, progressNotify: true }),
+    new WatchLog(`${s.name}: watch /registry/pods/ from ${start}`, s.clients[1 % s.clients.length] as EtcdClient, '/registry/pods/', { prefix: true, startRevision: start, progressNotify: true }),
   ]);
   try {
     const created = await within(Promise.all(opened.map((ws) => Promise.all(ws.map((w) => w.watch.created)))), 10_000, 'the watches are created');
@@ -335,10 +340,11 @@ async function replay(sides: Side[]): Promise<void> {
     await rp.run(Math.floor(STEPS / 2));
     // kube-apiserver watches from a LIST's revision: a past one, replayed from history.
     const from = Math.max(rp.compacted, rp.revision - 40);
-    opened.forEach((ws, j) => {
-      const s = sides[j] as Side;
-      ws.push(new WatchLog(s.clients[2 % s.clients.length] as EtcdClient, '/registry/', { prefix: true, startRevision: from, prevKv: true, progressNotify: true }));
-    });
+    const mid = sides.map((s) => new WatchLog(`${s.name}: watch /registry/ from ${from}`, s.clients[2 % s.clients.length] as EtcdClient, '/registry/', { prefix: true, startRevision: from, prevKv: true, progressNotify: true }));
+    opened.forEach((ws, j) => ws.push(mid[j] as WatchLog));
+    // Caught up before the script goes on: etcd cancels a watcher still replaying history when a
+    // compaction passes its position, and when that happens is timing.
+    await Promise.all(mid.map((w) => w.progressAt(rp.revision)));
     await rp.run(STEPS - Math.floor(STEPS / 2));
     console.log(`[k8s-replay] ${STEPS} steps (seed ${SEED}) on ${sides.map((s) => s.name).join(', ')}: up to revision ${rp.revision}, compacted at ${rp.compacted}; ${JSON.stringify(rp.counts)}`);
     expect(rp.counts.conflict, 'the script hit CAS conflicts').toBeGreaterThan(0);
@@ -358,7 +364,7 @@ async function replay(sides: Side[]): Promise<void> {
     // Watches from past revisions, with prev_kv: below the compaction point (canceled with
     // compact_revision) and at it (the compacted revision itself is still served).
     for (const from of [rp.compacted - 1, rp.compacted]) {
-      const late = sides.map((s) => new WatchLog(s.clients[0] as EtcdClient, '/registry/', { prefix: true, startRevision: from, prevKv: true }));
+      const late = sides.map((s) => new WatchLog(`${s.name}: late watch from ${from}`, s.clients[0] as EtcdClient, '/registry/', { prefix: true, startRevision: from, prevKv: true }));
       try {
         if (from >= rp.compacted) await Promise.all(late.map((w) => w.progressAt(rp.revision)));
         else await Promise.all(late.map((w) => within(w.watch.done, 10_000, `the watch from compacted revision ${from} ends`)));
