@@ -277,7 +277,10 @@ class Replay {
     await this.step(`get ${key}`, (c) => c.range(key));
   }
 
-  /** A paged LIST: pages after the first continue from last key + "\0" at the first page's revision; writes may come between pages. */
+  /**
+   * A paged LIST: pages after the first continue from last key + "\0" at the LIST's revision (the
+   * first page's header revision unless an exact one was asked for); writes may come between pages.
+   */
   private async list(): Promise<void> {
     const res = this.pick(RESOURCES);
     const prefix = b(this.rnd() < 0.5 ? `/registry/${res}/` : `/registry/${res}/${this.pick(NAMESPACES)}/`);
@@ -285,7 +288,8 @@ class Replay {
     const limit = this.pick([1, 2, 3, 5, 500]);
     this.counts.list++;
     let key = prefix;
-    let revision = 0;
+    // resourceVersion=X with match Exact: the first page too is read at X, which may be compacted.
+    let revision = this.rnd() < 0.2 ? Math.max(1, this.revision - this.int(30)) : 0;
     for (let page = 0; page < 50; page++) {
       this.counts.pages++;
       const o = await this.step(`list ${prefix.toString()} limit ${limit} page ${page} at ${revision}`, (c) =>
