@@ -11,6 +11,7 @@ import { useClusters } from '../support/cluster.js';
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-cluster.js';
 import { etcdPath, isCI, prereqs } from '../support/env.js';
 import { startNode, type NodeHandle } from '../support/node.js';
+import { normalise, replacer, type Outcome } from './compare.js';
 import { Generator, watchSpecs, type DiffOp, type DiffState, type WatchSpec } from './generator.js';
 
 const OPS = Number(process.env['DIFF_OPS'] ?? '1500');
@@ -20,20 +21,6 @@ const WATCHES = Number(process.env['DIFF_WATCHES'] ?? '12');
 const QUIET_MS = 1500;
 const SEED = Number(process.env['DIFF_SEED'] ?? '20261203');
 const haveEtcd = etcdPath() !== null;
-
-type Outcome = { ok: true; value: unknown } | { ok: false; code: number; message: string };
-
-/**
- * The response header's cluster_id, member_id and raft_term differ between the two by design.
- * Only the outer header carries them (a txn's inner headers hold a revision alone), so only
- * the outer one is normalised.
- */
-function normalise(v: unknown): unknown {
-  const r = v as { header?: Record<string, unknown> };
-  if (r.header === undefined) return v;
-  const { cluster_id: _c, member_id: _m, raft_term: _t, ...rest } = r.header;
-  return { ...r, header: rest };
-}
 
 async function send(c: EtcdClient, op: DiffOp): Promise<Outcome> {
   try {
@@ -174,14 +161,6 @@ async function watchAll(c: EtcdClient, spec: WatchSpec): Promise<unknown[]> {
   while (Date.now() - last < QUIET_MS && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 100));
   w.cancel();
   return seen;
-}
-
-function replacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'bigint') return `${v}n`;
-  if (v !== null && typeof v === 'object' && (v as { type?: unknown }).type === 'Buffer') {
-    return `b:${Buffer.from((v as { data: number[] }).data).toString('latin1')}`;
-  }
-  return v;
 }
 
 describe('differential: raftkv against etcd 3.4, three members', () => {
