@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { authClients, authenticate, putAs, rangeAs, rpcError } from '../support/auth-rpc.js';
+import { authClients, authenticate, enableAppAuth, putAs, rangeAs, rpcError } from '../support/auth-rpc.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs, RAFTKV_ENTRY } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
@@ -31,19 +31,7 @@ describe.skipIf(pre.skip)('JWT auth tokens across three members', () => {
 
   it('set up through one member with etcdctl, enable auth', async () => {
     const ctl = fx.ctl(c().nodes[0]!.endpoint);
-    for (const args of [
-      ['user', 'add', 'root:rootpw'],
-      ['user', 'grant-role', 'root', 'root'],
-      ['role', 'add', 'app'],
-      ['role', 'grant-permission', 'app', 'readwrite', '/app/', '--prefix'],
-      ['user', 'add', 'u:upw'],
-      ['user', 'grant-role', 'u', 'app'],
-      ['put', '/app/seed', 'v'],
-      ['auth', 'enable'],
-    ]) {
-      const r = await ctl.run(args);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-    }
+    for (const r of await enableAppAuth(ctl)) expect(r.code, `${r.step}: ${r.stderr}`).toBe(0);
   });
 
   it("a token from member A carries etcd's claims and works on B and C", async () => {

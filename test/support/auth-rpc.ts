@@ -56,3 +56,26 @@ export async function rpcError(p: Promise<unknown>): Promise<{ code: number; det
   }
   throw new Error('expected an error');
 }
+
+/**
+ * etcdctl steps both cluster auth tests start from: root, a role `app` with readwrite on /app/,
+ * a user `u` (password upw) with that role, one key /app/seed, then auth enabled. Each step's
+ * exit code and stderr, for the caller to assert.
+ */
+export async function enableAppAuth(ctl: { run(args: readonly string[]): Promise<{ code: number; stderr: string }> }): Promise<{ step: string; code: number; stderr: string }[]> {
+  const out: { step: string; code: number; stderr: string }[] = [];
+  for (const args of [
+    ['user', 'add', 'root:rootpw'],
+    ['user', 'grant-role', 'root', 'root'],
+    ['role', 'add', 'app'],
+    ['role', 'grant-permission', 'app', 'readwrite', '/app/', '--prefix'],
+    ['user', 'add', 'u:upw'],
+    ['user', 'grant-role', 'u', 'app'],
+    ['put', '/app/seed', 'v'],
+    ['auth', 'enable'],
+  ]) {
+    const r = await ctl.run(args);
+    out.push({ step: args.join(' '), code: r.code, stderr: r.stderr });
+  }
+  return out;
+}
