@@ -2,9 +2,9 @@
 // real etcd 3.4.23: the same steps go to a fresh raftkv and a fresh etcd, and each answer must be
 // the same (status, grpc-gateway headers, JSON), with only member-specific values blanked.
 // Leases are granted with fixed IDs so that lock and election keys (name/<lease hex>) match.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prereqs } from '../support/env.js';
+import { openLineStream } from '../support/http-lines.js';
 import { startNode, type NodeHandle } from '../support/node.js';
 import { waitFor } from '../support/proc.js';
 
@@ -49,40 +49,6 @@ async function call(node: NodeHandle, path: string, body: string, signal?: Abort
     body: parsed,
     keys: text.match(/"[^"]*":/g),
   };
-}
-
-interface Stream {
-  lines: string[];
-  /** Status and the grpc-gateway headers, once the response has begun. */
-  head: Json | undefined;
-  close: () => void;
-}
-
-/** A long-lived POST (Observe): the response lines as they arrive. */
-function openStream(node: NodeHandle, path: string, body: string): Stream {
-  const lines: string[] = [];
-  let partial = '';
-  const stream: Stream = { lines, head: undefined, close: () => req.destroy() };
-  const req = http.request(`${node.clientUrl}${path}`, { method: 'POST' }, (res) => {
-    const h = res.headers;
-    stream.head = {
-      status: res.statusCode,
-      contentType: h['content-type'],
-      grpcMetadata: h['grpc-metadata-content-type'],
-      transferEncoding: h['transfer-encoding'],
-    };
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      partial += chunk;
-      const parts = partial.split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts);
-    });
-    res.on('error', () => undefined);
-  });
-  req.on('error', () => undefined);
-  req.end(body);
-  return stream;
 }
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -211,7 +177,7 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
     await grant(0x3000);
     await grant(0x3001);
     const name = b64('vote');
-    const observers = nodes().map((n) => openStream(n, '/v3/election/observe', JSON.stringify({ name })));
+    const observers = nodes().map((n) => openLineStream(`${n.clientUrl}/v3/election/observe`, JSON.stringify({ name })));
     try {
       const won = await same('/v3/election/campaign', JSON.stringify({ name, lease: String(0x3000), value: b64('a') }));
       const leader = field(won, 'leader') as Json;

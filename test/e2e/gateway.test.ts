@@ -2,9 +2,9 @@
 // raftkv and a fresh etcd, in the same order, and the answers must be the same (status, the
 // grpc-gateway headers and the JSON), with only member-specific values (IDs, names, URLs, term,
 // sizes, hashes) blanked. Then /metrics is scraped for etcd's metric names.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prereqs } from '../support/env.js';
+import { openLineStream } from '../support/http-lines.js';
 import { startNode, type NodeHandle } from '../support/node.js';
 import { waitFor } from '../support/proc.js';
 
@@ -71,25 +71,6 @@ async function call(node: NodeHandle, path: string, body?: string, method = 'POS
     trailer: res.headers.get('trailer'),
     body: comparable(await res.text()),
   };
-}
-
-/** A long-lived POST /v3/watch: the response lines as they arrive. */
-function openWatch(node: NodeHandle, body: string): { lines: string[]; close: () => void } {
-  const lines: string[] = [];
-  let partial = '';
-  const req = http.request(`${node.clientUrl}/v3/watch`, { method: 'POST' }, (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      partial += chunk;
-      const parts = partial.split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts);
-    });
-    res.on('error', () => undefined);
-  });
-  req.on('error', () => undefined);
-  req.end(body);
-  return { lines, close: () => req.destroy() };
 }
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -286,7 +267,7 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     const [e, r] = nodes();
     const key = b64('w');
     const body = JSON.stringify({ create_request: { key, prev_kv: true } });
-    const streams = [openWatch(e, body), openWatch(r, body)];
+    const streams = [openLineStream(`${e.clientUrl}/v3/watch`, body), openLineStream(`${r.clientUrl}/v3/watch`, body)];
     try {
       for (const s of streams) await waitFor('watch created', () => (s.lines.length >= 1 ? true : undefined), 20_000);
       for (const v of ['1', '2']) await same('/v3/kv/put', JSON.stringify({ key, value: b64(v) }));
