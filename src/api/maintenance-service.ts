@@ -18,9 +18,10 @@ import type { Writes } from '../server/writes.js';
 import { fromServerError, toStatus, type EtcdError } from './errors.js';
 import { reject, reply, credentialsOf, unary, type Reply } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
+import { ETCD_RELEASE } from '../version.js';
 
 /** The etcd release whose client API this server speaks; clients read it from Status. */
-export const API_VERSION = '3.4.23';
+export const API_VERSION = ETCD_RELEASE;
 const SNAPSHOT_CHUNK = 32 * 1024;
 
 function toAlarmMember(a: AlarmEntry): rpc.AlarmMemberInit {
