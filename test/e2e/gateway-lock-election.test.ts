@@ -2,10 +2,11 @@
 // real etcd 3.4.23: the same steps go to a fresh raftkv and a fresh etcd, and each answer must be
 // the same (status, grpc-gateway headers, JSON), with only member-specific values blanked.
 // Leases are granted with fixed IDs so that lock and election keys (name/<lease hex>) match.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prereqs } from '../support/env.js';
 import { openLineStream } from '../support/http-lines.js';
-import { startNode, type NodeHandle } from '../support/node.js';
+import type { NodeHandle } from '../support/node.js';
+import { useEtcdAndRaftkv } from '../support/suite.js';
 import { waitFor } from '../support/proc.js';
 
 const pre = prereqs({ etcd: true });
@@ -65,13 +66,7 @@ function field(a: Answer, ...path: string[]): unknown {
 }
 
 describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared with etcd 3.4', () => {
-  let raftkv: NodeHandle | undefined;
-  let etcd: NodeHandle | undefined;
-
-  const nodes = (): [NodeHandle, NodeHandle] => {
-    if (raftkv === undefined || etcd === undefined) throw new Error('nodes not started: beforeAll failed');
-    return [etcd, raftkv];
-  };
+  const nodes = useEtcdAndRaftkv(pre);
 
   /** The request to etcd, then raftkv (with each one's token, if any): the same answer. */
   async function same(path: string, body: string, token?: (n: NodeHandle) => string): Promise<Answer> {
@@ -93,15 +88,6 @@ describe.skipIf(pre.skip)('lock and election through the JSON gateway, compared 
   async function grant(id: number): Promise<void> {
     await same('/v3/lease/grant', JSON.stringify({ TTL: 60, ID: id }));
   }
-
-  beforeAll(async () => {
-    pre.assert();
-    [etcd, raftkv] = await Promise.all([startNode({ target: 'etcd' }), startNode({ target: 'raftkv' })]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([raftkv?.stop(), etcd?.stop()]);
-  });
 
   it('answers errors as etcd does: plain Go errors, so gRPC code 2 and HTTP 500', async () => {
     const noLeader = await same('/v3/election/leader', JSON.stringify({ name: b64('nobody') }));

@@ -2,10 +2,11 @@
 // raftkv and a fresh etcd, in the same order, and the answers must be the same (status, the
 // grpc-gateway headers and the JSON), with only member-specific values (IDs, names, URLs, term,
 // sizes, hashes) blanked. Then /metrics is scraped for etcd's metric names.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prereqs } from '../support/env.js';
 import { openLineStream } from '../support/http-lines.js';
-import { startNode, type NodeHandle } from '../support/node.js';
+import type { NodeHandle } from '../support/node.js';
+import { useEtcdAndRaftkv } from '../support/suite.js';
 import { waitFor } from '../support/proc.js';
 
 const pre = prereqs({ etcd: true });
@@ -76,13 +77,7 @@ async function call(node: NodeHandle, path: string, body?: string, method = 'POS
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4', () => {
-  let raftkv: NodeHandle | undefined;
-  let etcd: NodeHandle | undefined;
-
-  const nodes = (): [NodeHandle, NodeHandle] => {
-    if (raftkv === undefined || etcd === undefined) throw new Error('nodes not started: beforeAll failed');
-    return [etcd, raftkv];
-  };
+  const nodes = useEtcdAndRaftkv(pre);
 
   /** Sends the request to etcd, then raftkv, and expects the same answer. */
   async function same(path: string, body?: string, method = 'POST'): Promise<Answer> {
@@ -102,15 +97,6 @@ describe.skipIf(pre.skip)('HTTP/1.1 on the client port, compared with etcd 3.4',
     expect(got, `${method} ${path} ${body(r) ?? ''}`).toEqual(want);
     return got;
   }
-
-  beforeAll(async () => {
-    pre.assert();
-    [etcd, raftkv] = await Promise.all([startNode({ target: 'etcd' }), startNode({ target: 'raftkv' })]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([raftkv?.stop(), etcd?.stop()]);
-  });
 
   it('serves /health, /version, and 404 for /livez, /readyz and unknown paths, as etcd 3.4', async () => {
     expect((await same('/health', undefined, 'GET')).body).toEqual({ json: { health: 'true' }, keys: ['"health":'] });

@@ -2,10 +2,11 @@
 // delivering events, on raftkv as on etcd 3.4: etcd's server ends a watch stream only when the
 // client cancels it or goes away. grpc-gateway's /v3/watch and some clients half-close so.
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as rpc from '../../src/gen/etcdserverpb.js';
 import { prereqs } from '../support/env.js';
-import { startNode, type NodeHandle } from '../support/node.js';
+import type { NodeHandle } from '../support/node.js';
+import { useEtcdAndRaftkv } from '../support/suite.js';
 import { waitFor } from '../support/proc.js';
 
 const pre = prereqs({ etcd: true });
@@ -45,18 +46,11 @@ async function eventsAfterHalfClose(node: NodeHandle): Promise<string[]> {
 }
 
 describe.skipIf(pre.skip)('a half-closed Watch stream', () => {
-  let etcd: NodeHandle | undefined;
-  let raftkv: NodeHandle | undefined;
-  beforeAll(async () => {
-    pre.assert();
-    [etcd, raftkv] = await Promise.all([startNode({ target: 'etcd' }), startNode({ target: 'raftkv' })]);
-  });
-  afterAll(async () => {
-    await Promise.all([etcd?.stop(), raftkv?.stop()]);
-  });
+  const nodes = useEtcdAndRaftkv(pre);
 
   it('keeps delivering events, as etcd 3.4 does', async () => {
-    expect(await eventsAfterHalfClose(etcd!)).toEqual(['one', 'two']);
-    expect(await eventsAfterHalfClose(raftkv!)).toEqual(['one', 'two']);
+    const [etcd, raftkv] = nodes();
+    expect(await eventsAfterHalfClose(etcd)).toEqual(['one', 'two']);
+    expect(await eventsAfterHalfClose(raftkv)).toEqual(['one', 'two']);
   });
 });

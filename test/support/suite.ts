@@ -70,3 +70,23 @@ export function useNode(pre: Prereqs, opts: StartNodeOptions = {}): NodeFixture 
     },
   };
 }
+
+/**
+ * A real etcd 3.4 and a raftkv member, each single, started side by side for the describe block
+ * (stopped after it): the accessor gives [etcd, raftkv] and throws if they did not start.
+ */
+export function useEtcdAndRaftkv(pre: Prereqs): () => [NodeHandle, NodeHandle] {
+  let etcd: NodeHandle | undefined;
+  let raftkv: NodeHandle | undefined;
+  beforeAll(async () => {
+    pre.assert();
+    [etcd, raftkv] = await Promise.all([startNode({ target: 'etcd' }), startNode({ target: 'raftkv' })]);
+  });
+  afterAll(async () => {
+    await Promise.all([raftkv?.stop(), etcd?.stop()]);
+  });
+  return () => {
+    if (raftkv === undefined || etcd === undefined) throw new Error('nodes not started: beforeAll failed');
+    return [etcd, raftkv];
+  };
+}
