@@ -4,7 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { ETCD_RELEASE } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerAuthCommands } from './auth-commands.js';
+import { registerCheckCommands } from './check-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
+import { installGroupHelp } from './group-help.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
@@ -43,6 +45,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerRoleCommands(program);
   registerMakeMirrorCommand(program);
+  registerCheckCommands(program);
   program
     .command('version')
     .description('Prints the version of etcdctl')
@@ -51,6 +54,7 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
     });
+  installGroupHelp(program);
   return program;
 }
 
