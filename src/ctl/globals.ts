@@ -87,8 +87,8 @@ function tlsOf(o: Record<string, string | boolean | undefined>): ClientTls {
   return tls;
 }
 
-/** Boolean global flags, which pflag also takes as --flag=true / --flag=false. */
-const BOOL_FLAGS = ['hex', 'debug', 'insecure-transport', 'insecure-skip-tls-verify', 'insecure-discovery'];
+/** Boolean flags (global, then per command), which pflag also takes as --flag=true / --flag=false. */
+const BOOL_FLAGS = ['hex', 'debug', 'insecure-transport', 'insecure-skip-tls-verify', 'insecure-discovery', 'no-dest-prefix', 'auto-compact', 'auto-defrag'];
 
 /** Rewrites pflag's `--flag=true|false` for boolean global flags into what commander takes. */
 export function normalizeBoolFlags(argv: readonly string[]): string[] {

@@ -14,8 +14,6 @@ import { logFailedCall } from './zap-warn.js';
 
 interface MirrorFlags {
   prefix?: string;
-  /** false: --no-dest-prefix (commander's negation of --dest-prefix). */
-  destPrefix?: string | false;
   destCacert?: string;
   destCert?: string;
   destKey?: string;
@@ -114,12 +112,18 @@ class Mirror {
   }
 }
 
-async function run(g: Globals, dest: string, f: MirrorFlags): Promise<void> {
+/** etcdctl's two flags: --dest-prefix (a value) and --no-dest-prefix (a bool of its own). */
+interface DestPrefix {
+  value: string;
+  none: boolean;
+}
+
+async function run(g: Globals, dest: string, f: MirrorFlags, d: DestPrefix): Promise<void> {
   const dst = new EtcdClient([dest], { timeoutMs: 0, tls: destTls(f) });
   const src = await openClient(g);
   const prefix = f.prefix ?? '';
   // etcdctl 3.4 mirrors to the source prefix unless told otherwise.
-  const destPrefix = f.destPrefix === false ? '' : f.destPrefix === undefined || f.destPrefix === '' ? prefix : f.destPrefix;
+  const destPrefix = d.none ? '' : d.value === '' ? prefix : d.value;
   const m = new Mirror(src, dst, prefix, destPrefix);
   const timer = setInterval(() => process.stdout.write(`${m.total}\n`), REPORT_MS);
   try {
@@ -135,8 +139,17 @@ async function run(g: Globals, dest: string, f: MirrorFlags): Promise<void> {
 }
 
 export function registerMakeMirrorCommand(program: Command): void {
+  // Commander would fold --no-dest-prefix into --dest-prefix's value (last one wins);
+  // etcdctl has two flags and refuses them together, so each is recorded as given.
+  const dest: DestPrefix = { value: '', none: false };
   program
     .command('make-mirror')
+    .on('option:dest-prefix', (v: string) => {
+      dest.value = v;
+    })
+    .on('option:no-dest-prefix', () => {
+      dest.none = true;
+    })
     .description('Makes a mirror at the destination etcd cluster')
     .usage('[options] <destination>')
     .argument('[args...]')
@@ -150,6 +163,9 @@ export function registerMakeMirrorCommand(program: Command): void {
     .action(async (args: string[], flags: MirrorFlags, cmd: Command) => {
       const g = readGlobals(cmd);
       if (args.length !== 1) throw badArgs('make-mirror takes one destination argument');
-      await run(g, args[0]!, flags);
+      if (dest.none && dest.value !== '') {
+        throw badArgs('`--dest-prefix` and `--no-dest-prefix` cannot be set at the same time, choose one');
+      }
+      await run(g, args[0]!, flags, dest);
     });
 }
