@@ -10,6 +10,7 @@ import { display, protobufBytes, type Renderers } from './output.js';
 import { targetEndpoints } from './endpoint-commands.js';
 import { printErr, printText } from './io.js';
 import { parseIntArg } from './parse.js';
+import { startProgress } from './progress.js';
 
 function alarmRenderers(r: rpc.AlarmResponse): Renderers {
   return {
@@ -47,15 +48,20 @@ export function registerMaintenanceCommands(program: Command): void {
     .action(async (flags: { cluster?: boolean }, cmd: Command) => {
       const g = readGlobals(cmd);
       let failed = false;
-      for (const ep of await targetEndpoints(g, flags.cluster === true)) {
+      const endpoints = await targetEndpoints(g, flags.cluster === true);
+      // Members defragmented so far, on stderr when it is a terminal.
+      const bar = startProgress(process.stderr, endpoints.length);
+      for (const ep of endpoints) {
         try {
           await withClient(g, (c) => c.defragment(), [ep]);
-          printText(`Finished defragmenting etcd member[${ep}]\n`);
+          bar.interrupt(() => printText(`Finished defragmenting etcd member[${ep}]\n`));
         } catch (e) {
           failed = true;
-          printErr(`Failed to defragment etcd member[${ep}] (${errorMessage(e)})\n`);
+          bar.interrupt(() => printErr(`Failed to defragment etcd member[${ep}] (${errorMessage(e)})\n`));
         }
+        bar.add(1);
       }
+      bar.finish();
       if (failed) process.exitCode = ExitCode.Error;
     });
 

@@ -9,6 +9,7 @@ import { CtlError, ExitCode, badArgs } from './exit.js';
 import { snapshotStatusOutput } from './format/snapshot.js';
 import { openClient, readGlobals, requireFormat } from './globals.js';
 import { printText } from './io.js';
+import { startProgress } from './progress.js';
 import { extractSnapshotDb, readSnapshotStatus, SnapshotFileError, verifySnapshotFile } from './snapshot-file.js';
 
 export function registerSnapshotCommands(program: Command): void {
@@ -33,15 +34,22 @@ export function registerSnapshotCommands(program: Command): void {
       const client = await openClient(g);
       const fd = openSync(part, 'w', 0o600);
       let open = true;
+      // Bytes received (the total is not known ahead), on stderr when it is a terminal.
+      const bar = startProgress(process.stderr, 0);
       try {
         // Streamed without a deadline: a large database can take longer than --command-timeout.
-        for await (const chunk of client.snapshot({ timeoutMs: 0 })) writeSync(fd, chunk);
+        for await (const chunk of client.snapshot({ timeoutMs: 0 })) {
+          writeSync(fd, chunk);
+          bar.add(chunk.length);
+        }
+        bar.finish();
         fsyncSync(fd);
         closeSync(fd);
         open = false;
         verifySnapshotFile(part);
         renameSync(part, path);
       } catch (e) {
+        bar.finish();
         if (open) closeSync(fd);
         rmSync(part, { force: true });
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
@@ -85,9 +93,12 @@ export function registerSnapshotCommands(program: Command): void {
       const initialCluster = parseInitialCluster(flags.initialCluster ?? peerUrls.map((u) => `${flags.name}=${u}`).join(','));
       const dataDir = flags.dataDir ?? `${flags.name}.etcd`;
       const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-restore-'));
+      // Two steps, extract then restore, on stderr when it is a terminal.
+      const bar = startProgress(process.stderr, 2);
       try {
         const dbPath = join(dir, 'state.db');
         extractSnapshotDb(args[0]!, dbPath);
+        bar.add(1);
         const r = restoreDataDir({
           dbPath,
           name: flags.name,
@@ -99,10 +110,12 @@ export function registerSnapshotCommands(program: Command): void {
         if (!r.ok) {
           throw new CtlError(describeRestoreError(r.error), ExitCode.Error);
         }
+        bar.add(1);
       } catch (e) {
         if (e instanceof SnapshotFileError) throw new CtlError(e.message, ExitCode.Error);
         throw e;
       } finally {
+        bar.finish();
         rmSync(dir, { recursive: true, force: true });
       }
     });
