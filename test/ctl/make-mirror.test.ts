@@ -40,6 +40,20 @@ describe.skipIf(pre.skip)('raftkvctl make-mirror = etcdctl make-mirror', () => {
     }
   });
 
+  it('--dest-prefix with --no-dest-prefix (either order, or --no-dest-prefix=true): refused, exit 128', async () => {
+    for (const args of [
+      ['make-mirror', '--dest-prefix', 'x', '--no-dest-prefix', dst.node.endpoint],
+      ['make-mirror', '--no-dest-prefix', '--dest-prefix=x', dst.node.endpoint],
+      ['make-mirror', '--no-dest-prefix=true', '--dest-prefix', 'x', dst.node.endpoint],
+    ]) {
+      const a = await src.ctl.run(args);
+      const b = await raftkvctl(src.node.endpoint).run(args);
+      expect({ args, out: b.stdout, err: zapNorm(b.stderr), code: b.code }).toEqual({ args, out: a.stdout, err: zapNorm(a.stderr), code: a.code });
+      expect(a.code).toBe(128);
+      expect(a.stderr).toBe('Error: `--dest-prefix` and `--no-dest-prefix` cannot be set at the same time, choose one\n');
+    }
+  });
+
   it('--prefix with --dest-prefix: base copy, then updates', async () => {
     for (const k of ['a', 'b', 'c']) await src.ctl.run(['put', `/src/${k}`, `v-${k}`]);
     await src.ctl.run(['put', '/elsewhere', 'x']);
