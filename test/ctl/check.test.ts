@@ -1,6 +1,6 @@
 // check perf / check datascale: raftkvctl against etcdctl 3.4 on one node.
 // The fast paths (bad --load, a prefix that has keys) must be byte for byte
-// etcdctl's. datascale runs with both tools (about 10 s each) and their lines
+// etcdctl's. datascale runs with both tools and their lines
 // must match once the measured numbers are masked (about 20 s for both).
 // With no endpoint reachable, etcdctl waits out its 60 s and raftkvctl
 // fails at once with the same output. check perf runs 60 s by
