@@ -36,12 +36,15 @@ export async function residentMemoryBytes(endpoint: string, tls: ClientTls): Pro
   const host = /^https?:\/\//.test(endpoint) ? endpoint : `http://${endpoint}`;
   const url = `${host}/metrics`;
   if (url.startsWith('https://')) {
-    try {
-      readFileSync(tls.certFile ?? '');
-      readFileSync(tls.keyFile ?? '');
-    } catch (e) {
-      printText(`client certificate error: ${(e as Error).message}\n`);
-      return 0;
+    // Like Go's tls.LoadX509KeyPair: both files are needed, even empty names.
+    for (const file of [tls.certFile ?? '', tls.keyFile ?? '']) {
+      try {
+        readFileSync(file);
+      } catch (e) {
+        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
+        printText(`client certificate error: open ${file}: ${why}\n`);
+        return 0;
+      }
     }
   }
   let body: string;
