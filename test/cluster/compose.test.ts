@@ -1,5 +1,5 @@
 // docker-compose.yml and `npm run cluster` describe the same cluster: every
-// service runs the flags LocalCluster runs for the node of the same name
+// service's ETCD_* environment (etcd's variable for each flag) is the flags LocalCluster runs for the node of the same name
 // (same flags, same values up to host names, ports and the data dir path),
 // publishes that node's client port, and its healthcheck (raftkvctl endpoint health) works
 // against a real node. `docker compose config -q` runs only where a compose
@@ -72,6 +72,15 @@ function normalizedFlags(args: readonly string[], self: string, portsOf: (name: 
   return out;
 }
 
+/** A service's `environment:` (ETCD_<FLAG>: "value") as the command line it stands for. */
+function envAsFlags(env: YamlMap, what: string): string[] {
+  return Object.entries(env).flatMap(([key, value]) => {
+    expect(key, `${what}: ${key} is not an ETCD_* variable`).toMatch(/^ETCD_[A-Z0-9_]+$/);
+    if (typeof value !== 'string') throw new Error(`${what}.${key} is not a string`);
+    return [`--${key.slice('ETCD_'.length).toLowerCase().replace(/_/g, '-')}`, value];
+  });
+}
+
 /** Host names of every URL in the flags (listen vs advertise checked separately). */
 function urlHosts(args: readonly string[], flag: string): string[] {
   const i = args.indexOf(flag);
@@ -115,7 +124,10 @@ describe('docker-compose.yml matches the local launcher', () => {
 
   it.each(NAMES)('%s runs the launcher flags (modulo hosts, ports, data dir)', (name) => {
     const svc = asMap(services[name], name);
-    const cmd = asStrings(svc['command'], `${name}.command`);
+    // Configured through the environment only, as etcd's images are (the image has no CMD flags).
+    expect(svc['command'], `${name} has a command`).toBeUndefined();
+    const env = asMap(svc['environment'], `${name}.environment`);
+    const cmd = envAsFlags(env, `${name}.environment`);
     const local = launcherArgs.get(name);
     if (local === undefined) throw new Error(`launcher has no ${name}`);
     const idx = NAMES.indexOf(name);
@@ -142,10 +154,20 @@ describe('docker-compose.yml matches the local launcher', () => {
     expect(asStrings(svc['volumes'], `${name}.volumes`)).toEqual([`${name}-data:${dataDir}`]);
     expect(svc['build']).toBe('.');
 
-    // The server's own flag parser accepts the command and reads the cluster from it.
+    // The server's own flag parser reads the cluster from these variables (no flags given).
     const parsed = buildCommand('test').exitOverride().configureOutput({ writeErr: () => undefined });
-    parsed.parse(['node', 'raftkv', ...cmd]);
-    const opts = toOptions(parsed.opts());
+    const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+    let opts: ReturnType<typeof toOptions>;
+    try {
+      for (const [k, v] of Object.entries(env)) process.env[k] = v as string;
+      parsed.parse(['node', 'raftkv']);
+      opts = toOptions(parsed.opts());
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
     expect(opts.config.name).toBe(name);
     expect(opts.config.initialCluster.map((m) => m.name)).toEqual(NAMES);
     expect(opts.config.initialClusterToken).toBe(DEFAULT_TOKEN);
@@ -155,6 +177,9 @@ describe('docker-compose.yml matches the local launcher', () => {
     const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/dist\/src\/bin\/raftkv\.js"\]$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/var\/lib\/raftkv"\]$/m);
+    // Its defaults are ETCD_* variables too (flags in a CMD would shadow compose's environment).
+    expect(dockerfile).toMatch(/ETCD_DATA_DIR=\/var\/lib\/raftkv/);
+    expect(dockerfile).not.toMatch(/^CMD /m);
   });
 
   it('the image build copies every directory tsconfig.json compiles (else `npm run build` fails in it)', () => {
