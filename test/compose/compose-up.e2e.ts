@@ -134,7 +134,7 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     expect(table).toMatch(/\| +ID +\| +STATUS +\| +NAME +\| +PEER ADDRS +\| +CLIENT ADDRS +\| +IS LEARNER +\|/);
     for (const n of NAMES) expect(table).toMatch(new RegExp(`\\| started \\| ${n} +\\| http://${n}:2380 +\\| http://${n}:2379 +\\| +false +\\|`));
     // docker exec <id> sh -c "ETCDCTL_API=3 etcdctl --endpoints=... endpoint health"
-    const healthOut = d().docker(['exec', 'n2', 'sh', '-c', `ETCDCTL_API=3 raftkvctl ${allEndpoints(NAMES)} endpoint health`]);
+    const healthOut = d().docker(['exec', 'n2', 'sh', '-c', `ETCDCTL_API=3 raftkvctl ${allEndpoints(NAMES)} endpoint health 2>&1`]);
     for (const n of NAMES) expect(healthOut).toMatch(new RegExp(`^${n}:2379 is healthy: successfully committed proposal: took = `, 'm'));
     // docker exec -it -e "ETCDCTL_API=3" etcd etcdctl lock /registry/configs/default/lockkey (here with a command, so it returns)
     const locked = d().docker(['exec', '-e', 'ETCDCTL_API=3', 'n3', 'raftkvctl', 'lock', '/registry/configs/default/lockkey', 'echo', 'held']);

@@ -121,6 +121,13 @@ export class PrivateDocker {
       await Promise.race([exited, sleep(30_000)]);
       if (this.daemon.exitCode === null && this.daemon.signalCode === null) this.daemon.kill('SIGKILL');
     }
+    // dockerd leaves its netns bind mount (exec/netns/default) behind; deepest mounts first.
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${this.dir}/`))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
     try {
       if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
     } catch (e) {
