@@ -14,6 +14,7 @@ import { isCI, REPO_ROOT } from '../support/env.js';
 import { hostNet, missingDockerTools, PrivateDocker, restoreHostNet, type HostNet } from '../support/private-docker.js';
 
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
+const TLS_COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.tls.yml');
 const NAMES = ['n1', 'n2', 'n3'] as const;
 type Name = (typeof NAMES)[number];
 const HOST_PORTS: Record<Name, number> = { n1: 2379, n2: 22379, n3: 32379 };
@@ -47,6 +48,10 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     return docker;
   };
   const compose = (...args: string[]): string => d().compose(COMPOSE_FILE, args, 300_000);
+  // The TLS variant runs from a project directory in the daemon's temp dir, where its certificates are.
+  let tlsProject: string | undefined;
+  const composeTls = (...args: string[]): string =>
+    d().run('docker-compose', ['-f', TLS_COMPOSE_FILE, '--project-directory', tlsProject ?? '', '-p', 'raftkv-tls', ...args], 300_000);
   /** raftkvctl inside container `name`, as `docker exec name raftkvctl ...`. */
   const ctl = (name: Name, ...args: string[]): string => d().docker(['exec', name, 'raftkvctl', '--command-timeout=10s', ...args]);
   const health = (name: Name): string => d().docker(['inspect', '-f', '{{.State.Health.Status}}', name]).trim();
@@ -90,6 +95,7 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     try {
       if (docker !== undefined) {
         compose('down', '-v', '--remove-orphans');
+        if (tlsProject !== undefined) composeTls('down', '-v', '--remove-orphans');
         expect(d().docker(['ps', '-aq']).trim(), 'containers left after down -v').toBe('');
         expect(d().docker(['volume', 'ls', '-q']).trim(), 'volumes left after down -v').toBe('');
         const networks = d().docker(['network', 'ls', '--format', '{{.Name}}']).trim().split('\n').sort();
@@ -132,7 +138,7 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     // docker exec -it -e "ETCDCTL_API=3" etcd etcdctl member list -w table
     const table = d().docker(['exec', '-e', 'ETCDCTL_API=3', 'n1', 'raftkvctl', 'member', 'list', '-w', 'table']);
     expect(table).toMatch(/\| +ID +\| +STATUS +\| +NAME +\| +PEER ADDRS +\| +CLIENT ADDRS +\| +IS LEARNER +\|/);
-    for (const n of NAMES) expect(table).toMatch(new RegExp(`\\| started \\| ${n} +\\| http://${n}:2380 +\\| http://${n}:2379 +\\| +false +\\|`));
+    for (const n of NAMES) expect(table).toMatch(new RegExp(`\\| started \\| +${n} \\| http://${n}:2380 \\| http://${n}:2379 \\| +false \\|`));
     // docker exec <id> sh -c "ETCDCTL_API=3 etcdctl --endpoints=... endpoint health"
     const healthOut = d().docker(['exec', 'n2', 'sh', '-c', `ETCDCTL_API=3 raftkvctl ${allEndpoints(NAMES)} endpoint health 2>&1`]);
     for (const n of NAMES) expect(healthOut).toMatch(new RegExp(`^${n}:2379 is healthy: successfully committed proposal: took = `, 'm'));
@@ -178,5 +184,33 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     await waitHealthy(NAMES);
     await until(`${old} catches up`, 30_000, () => (localGet(old, 'compose/k3') === 'after-kill' ? true : undefined));
     expect(ctl(old, 'member', 'list').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('docker-compose.tls.yml: TLS between members and on client ports, with client certificates', async () => {
+    compose('down', '-v');
+    tlsProject = path.join(d().dir, 'tls-project');
+    const pki = path.join(tlsProject, 'cluster-data', 'docker-pki');
+    const certs = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist-dev', 'scripts', 'compose-tls-certs.js'), '--dir', pki], { encoding: 'utf8', timeout: 60_000 });
+    expect(certs.status, certs.stderr).toBe(0);
+    composeTls('up', '-d', '--no-build');
+    await waitHealthy(NAMES);
+    // docker exec <id> sh -c "ETCDCTL_API=3 etcdctl --cacert=... --cert=... --key=... --endpoints=https://...,https://... endpoint health"
+    const tlsFlags = ['--cacert=/etc/raftkv/pki/ca.crt', '--cert=/etc/raftkv/pki/client.crt', '--key=/etc/raftkv/pki/client.key'];
+    const endpoints = `--endpoints=${NAMES.map((n) => `https://${n}:2379`).join(',')}`;
+    const healthOut = d().docker(['exec', 'n1', 'sh', '-c', `ETCDCTL_API=3 raftkvctl ${tlsFlags.join(' ')} ${endpoints} endpoint health 2>&1`]);
+    for (const n of NAMES) expect(healthOut).toMatch(new RegExp(`^https://${n}:2379 is healthy: successfully committed proposal: took = `, 'm'));
+    const table = d().docker(['exec', 'n2', 'raftkvctl', ...tlsFlags, '--endpoints=https://n2:2379', 'member', 'list', '-w', 'table']);
+    for (const n of NAMES) expect(table).toMatch(new RegExp(`\\| started \\| +${n} \\| https://${n}:2380 \\| https://${n}:2379 \\| +false \\|`));
+    // From the host, through the published ports: with the client certificate, and without.
+    const host = (port: number, withCert: boolean, ...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [RAFTKVCTL, `--endpoints=https://127.0.0.1:${port}`, `--cacert=${pki}/ca.crt`, ...(withCert ? [`--cert=${pki}/client.crt`, `--key=${pki}/client.key`] : []), '--command-timeout=5s', '--dial-timeout=3s', ...args],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+    const put = host(HOST_PORTS.n1, true, 'put', 'tls/k', 'v');
+    expect(put.stdout.trim(), put.stderr).toBe('OK');
+    expect(host(HOST_PORTS.n3, true, 'get', 'tls/k', '--print-value-only').stdout.trim()).toBe('v');
+    expect(host(HOST_PORTS.n2, false, 'get', 'tls/k').status, 'a client without a certificate').not.toBe(0);
   });
 });
