@@ -15,7 +15,12 @@ const NODE_UID = 1000;
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--dir');
-const dir = path.resolve(REPO_ROOT, at >= 0 ? (args[at + 1] ?? '') : path.join('cluster-data', 'docker-pki'));
+const dirArg = at >= 0 ? args[at + 1] : path.join('cluster-data', 'docker-pki');
+if (dirArg === undefined || dirArg === '' || args.length !== (at >= 0 ? 2 : 0)) {
+  process.stderr.write('usage: npm run compose:tls-certs [-- --dir DIR]\n');
+  process.exit(2);
+}
+const dir = path.resolve(REPO_ROOT, dirArg);
 
 async function main(): Promise<void> {
   // One ClusterPki per member for its own host names; all share the CA kept in `dir`.

@@ -4,11 +4,13 @@
 // exists only between `up` and `down`. Builds then need `--network host`.
 // Debian's client (/usr/bin/docker) goes first on PATH: another docker client may sit earlier.
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findOnPath } from './env.js';
 import { spawnTracked } from './proc.js';
+
+const DOCKER_PATH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', process.env['PATH'] ?? ''].join(path.delimiter);
 
 /** What the compose test needs on the host (Debian: docker.io, docker-compose, debootstrap). */
 export function missingDockerTools(): string[] {
@@ -25,8 +27,6 @@ export function missingDockerTools(): string[] {
   if (process.getuid?.() !== 0) out.push('dockerd and debootstrap need root');
   return out;
 }
-
-const DOCKER_PATH = ['/usr/bin', '/usr/sbin', '/bin', '/sbin', process.env['PATH'] ?? ''].join(path.delimiter);
 
 /** Host networking state that a Docker daemon may change; compared before and after. */
 export interface HostNet {
@@ -71,7 +71,7 @@ export class PrivateDocker {
 
   static async start(dir: string): Promise<PrivateDocker> {
     const log = path.join(dir, 'dockerd.log');
-    writeFileSync(log, '');
+    const logFd = openSync(log, 'a');
     const daemon = spawnTracked(
       '/usr/sbin/dockerd',
       [
@@ -83,16 +83,18 @@ export class PrivateDocker {
         '--ip-forward=false',
         '--bridge=none',
       ],
-      { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, PATH: DOCKER_PATH } },
+      { stdio: ['ignore', logFd, logFd], env: { ...process.env, PATH: DOCKER_PATH } },
     );
+    closeSync(logFd);
     const d = new PrivateDocker(dir, daemon);
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (daemon.exitCode !== null) throw new Error(`dockerd exited with ${daemon.exitCode}`);
+    while (Date.now() < deadline && daemon.exitCode === null) {
       if (spawnSync('docker', ['version'], { env: d.env, stdio: 'ignore' }).status === 0) return d;
       await sleep(250);
     }
-    throw new Error('dockerd did not answer within 60 s');
+    const tail = readFileSync(log, 'utf8').split('\n').slice(-15).join('\n');
+    await d.stop();
+    throw new Error(`dockerd did not come up (exit ${daemon.exitCode ?? 'none'} within 60 s):\n${tail}`);
   }
 
   /** Runs the docker client against this daemon; throws with its stderr on failure. */
