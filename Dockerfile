@@ -24,5 +24,9 @@ RUN printf '#!/bin/sh\nexec node /app/dist/src/bin/raftkvctl.js "$@"\n' > /usr/l
 USER node
 VOLUME ["/var/lib/raftkv"]
 EXPOSE 2379 2380
+# Configured as etcd's images are, through ETCD_* variables (or flags, which take precedence):
+# these defaults, then `docker run -e ETCD_NAME=...` or compose's `environment:` on top.
+ENV ETCD_DATA_DIR=/var/lib/raftkv \
+    ETCD_LISTEN_CLIENT_URLS=http://0.0.0.0:2379 \
+    ETCD_ADVERTISE_CLIENT_URLS=http://127.0.0.1:2379
 ENTRYPOINT ["node", "/app/dist/src/bin/raftkv.js"]
-CMD ["--data-dir", "/var/lib/raftkv", "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls", "http://127.0.0.1:2379"]

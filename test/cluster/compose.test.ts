@@ -1,5 +1,5 @@
 // docker-compose.yml and `npm run cluster` describe the same cluster: every
-// service runs the flags LocalCluster runs for the node of the same name
+// service's ETCD_* environment (etcd's variable for each flag) is the flags LocalCluster runs for the node of the same name
 // (same flags, same values up to host names, ports and the data dir path),
 // publishes that node's client port, and its healthcheck (raftkvctl endpoint health) works
 // against a real node. `docker compose config -q` runs only where a compose
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster, DEFAULT_TOKEN } from '../../cluster/local-cluster.js';
 import { fixedPorts } from '../../cluster/ports.js';
-import { buildCommand, toOptions } from '../../src/daemon/flags.js';
+import { buildCommand, toOptions, type DaemonOptions } from '../../src/daemon/flags.js';
 import { findOnPath, REPO_ROOT } from '../support/env.js';
 import { parseYaml, type YamlValue } from '../support/mini-yaml.js';
 import { startNode, type NodeHandle } from '../support/node.js';
@@ -72,6 +72,31 @@ function normalizedFlags(args: readonly string[], self: string, portsOf: (name: 
   return out;
 }
 
+/** A service's `environment:` (ETCD_<FLAG>: "value") as the command line it stands for. */
+function envAsFlags(env: YamlMap, what: string): string[] {
+  return Object.entries(env).flatMap(([key, value]) => {
+    expect(key, `${what}: ${key} is not an ETCD_* variable`).toMatch(/^ETCD_[A-Z0-9_]+$/);
+    if (typeof value !== 'string') throw new Error(`${what}.${key} is not a string`);
+    return [`--${key.slice('ETCD_'.length).toLowerCase().replace(/_/g, '-')}`, value];
+  });
+}
+
+/** What the server makes of these ETCD_* variables alone (as in the container: no flags). */
+function optionsFromEnv(env: YamlMap): DaemonOptions {
+  const parsed = buildCommand('test').exitOverride().configureOutput({ writeErr: () => undefined });
+  const saved = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  try {
+    for (const [k, v] of Object.entries(env)) process.env[k] = v as string;
+    parsed.parse(['node', 'raftkv']);
+    return toOptions(parsed.opts());
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 /** Host names of every URL in the flags (listen vs advertise checked separately). */
 function urlHosts(args: readonly string[], flag: string): string[] {
   const i = args.indexOf(flag);
@@ -115,7 +140,10 @@ describe('docker-compose.yml matches the local launcher', () => {
 
   it.each(NAMES)('%s runs the launcher flags (modulo hosts, ports, data dir)', (name) => {
     const svc = asMap(services[name], name);
-    const cmd = asStrings(svc['command'], `${name}.command`);
+    // Configured through the environment only, as etcd's images are (the image has no CMD flags).
+    expect(svc['command'], `${name} has a command`).toBeUndefined();
+    const env = asMap(svc['environment'], `${name}.environment`);
+    const cmd = envAsFlags(env, `${name}.environment`);
     const local = launcherArgs.get(name);
     if (local === undefined) throw new Error(`launcher has no ${name}`);
     const idx = NAMES.indexOf(name);
@@ -142,10 +170,8 @@ describe('docker-compose.yml matches the local launcher', () => {
     expect(asStrings(svc['volumes'], `${name}.volumes`)).toEqual([`${name}-data:${dataDir}`]);
     expect(svc['build']).toBe('.');
 
-    // The server's own flag parser accepts the command and reads the cluster from it.
-    const parsed = buildCommand('test').exitOverride().configureOutput({ writeErr: () => undefined });
-    parsed.parse(['node', 'raftkv', ...cmd]);
-    const opts = toOptions(parsed.opts());
+    // The server's own flag parser reads the cluster from these variables (no flags given).
+    const opts = optionsFromEnv(env);
     expect(opts.config.name).toBe(name);
     expect(opts.config.initialCluster.map((m) => m.name)).toEqual(NAMES);
     expect(opts.config.initialClusterToken).toBe(DEFAULT_TOKEN);
@@ -155,6 +181,9 @@ describe('docker-compose.yml matches the local launcher', () => {
     const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/dist\/src\/bin\/raftkv\.js"\]$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/var\/lib\/raftkv"\]$/m);
+    // Its defaults are ETCD_* variables too (flags in a CMD would shadow compose's environment).
+    expect(dockerfile).toMatch(/ETCD_DATA_DIR=\/var\/lib\/raftkv/);
+    expect(dockerfile).not.toMatch(/^CMD /m);
   });
 
   it('the image build copies every directory tsconfig.json compiles (else `npm run build` fails in it)', () => {
@@ -208,8 +237,60 @@ describe('docker-compose.yml matches the local launcher', () => {
   });
 
   const composeCmd = composeCommand();
-  it.skipIf(composeCmd === null)('`docker compose config -q` accepts the file', () => {
+  it.skipIf(composeCmd === null)('`docker compose config -q` accepts the file and its TLS variant', () => {
     const [cmd, ...pre] = composeCmd as string[];
-    execFileSync(cmd as string, [...pre, '-f', COMPOSE_PATH, 'config', '-q'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    for (const file of [COMPOSE_PATH, path.join(REPO_ROOT, 'docker-compose.tls.yml')]) {
+      execFileSync(cmd as string, [...pre, '-f', file, 'config', '-q'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    }
+  });
+});
+
+describe('docker-compose.tls.yml is docker-compose.yml with TLS on both ports', () => {
+  const tls = asMap(parseYaml(readFileSync(path.join(REPO_ROOT, 'docker-compose.tls.yml'), 'utf8')), 'docker-compose.tls.yml');
+  const tlsServices = asMap(tls['services'], 'services');
+  const PKI = '/etc/raftkv/pki';
+
+  it('has the same services, ports and volumes', () => {
+    expect(Object.keys(tlsServices).sort()).toEqual(NAMES);
+    expect(tls['volumes']).toEqual(compose['volumes']);
+    for (const n of NAMES) {
+      const plain = asMap(services[n], n);
+      const svc = asMap(tlsServices[n], n);
+      expect(svc['ports']).toEqual(plain['ports']);
+      expect(svc['container_name']).toBe(n);
+    }
+  });
+
+  it.each(NAMES)('%s: the plain variables with https URLs, plus certificate auth on both ports', (name) => {
+    const env = asMap(asMap(tlsServices[name], name)['environment'], `${name}.environment`);
+    const plain = asMap(asMap(services[name], name)['environment'], `${name}.environment`);
+    const tlsVars = {
+      ETCD_CERT_FILE: `${PKI}/${name}.crt`,
+      ETCD_KEY_FILE: `${PKI}/${name}.key`,
+      ETCD_TRUSTED_CA_FILE: `${PKI}/ca.crt`,
+      ETCD_CLIENT_CERT_AUTH: 'true',
+      ETCD_PEER_CERT_FILE: `${PKI}/${name}.crt`,
+      ETCD_PEER_KEY_FILE: `${PKI}/${name}.key`,
+      ETCD_PEER_TRUSTED_CA_FILE: `${PKI}/ca.crt`,
+      ETCD_PEER_CLIENT_CERT_AUTH: 'true',
+    };
+    const https = Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, (v as string).replace(/http:\/\//g, 'https://')]));
+    expect(env).toEqual({ ...https, ...tlsVars });
+
+    const opts = optionsFromEnv(env);
+    for (const t of [opts.config.clientTls, opts.config.peerTls]) {
+      expect(t).toMatchObject({ certFile: `${PKI}/${name}.crt`, keyFile: `${PKI}/${name}.key`, trustedCaFile: `${PKI}/ca.crt`, clientCertAuth: true });
+    }
+
+    // Every file named is mounted read-only from what `npm run compose:tls-certs` writes; the CA key is not.
+    const volumes = asStrings(asMap(tlsServices[name], name)['volumes'], `${name}.volumes`);
+    const mounted = volumes.filter((v) => v.startsWith('./cluster-data/docker-pki/'));
+    const files = ['ca.crt', `${name}.crt`, `${name}.key`, 'client.crt', 'client.key'];
+    expect(mounted.sort()).toEqual(files.map((f) => `./cluster-data/docker-pki/${f}:${PKI}/${f}:ro`).sort());
+
+    // The healthcheck speaks https with the client certificate.
+    const hc = asStrings(asMap(asMap(tlsServices[name], name)['healthcheck'], 'healthcheck')['test'], 'healthcheck.test');
+    expect(hc.slice(0, 2)).toEqual(['CMD', 'raftkvctl']);
+    expect(hc).toEqual(expect.arrayContaining(['--endpoints=https://127.0.0.1:2379', `--cacert=${PKI}/ca.crt`, `--cert=${PKI}/client.crt`, `--key=${PKI}/client.key`, 'endpoint', 'health']));
   });
 });

@@ -20,8 +20,8 @@ export function testTarget(): Target {
   throw new Error(`RAFTKV_TEST_TARGET must be "raftkv" or "etcd", got ${JSON.stringify(t)}`);
 }
 
-export function findOnPath(cmd: string): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+export function findOnPath(cmd: string, searchPath = process.env['PATH'] ?? ''): string | null {
+  for (const dir of searchPath.split(path.delimiter)) {
     if (dir === '') continue;
     const p = path.join(dir, cmd);
     try {
