@@ -71,7 +71,7 @@ export class Console {
       leaderSince: () => deps.timeline.leaderSince(),
       status: (m) => this.memberStatus(m),
     };
-    const sampler = new MetricsSampler(registry);
+    const sampler = new MetricsSampler(registry, () => this.calls.rangeCalls);
     this.streams = new EventStreams(
       { cluster: () => this.clusterNow(), metrics: () => sampler.sample(), timeline: deps.timeline },
       (err) => this.logger.warn({ err }, 'console stream update failed'),
