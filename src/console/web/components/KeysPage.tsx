@@ -1,0 +1,45 @@
+// Key browser: the prefix tree on the left, the chosen key (value, history) or the put form on the right.
+import { useState } from 'preact/hooks';
+import { type Ctx, mayWriteSomething } from '../lib/ctx';
+import { KeyDetail } from './KeyDetail';
+import { PrefixTree } from './PrefixTree';
+import { PutForm } from './PutForm';
+
+export function KeysPage({ ctx }: { ctx: Ctx }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const [lookup, setLookup] = useState('');
+  // Bumped after a write so the tree and the key reload.
+  const [tick, setTick] = useState(0);
+  const changed = (): void => setTick((t) => t + 1);
+  return (
+    <section class="page keys">
+      <aside class="tree-pane">
+        <form
+          class="lookup"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (lookup !== '') setSelected(lookup);
+          }}
+        >
+          <input placeholder="open key…" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} data-testid="key-lookup" />
+          <button type="submit">Open</button>
+        </form>
+        <PrefixTree ctx={ctx} selected={selected} onSelect={setSelected} tick={tick} />
+      </aside>
+      <div class="detail-pane">
+        {selected !== null && <KeyDetail ctx={ctx} keyName={selected} tick={tick} onChanged={changed} />}
+        {selected === null && <p class="muted">Choose a key in the tree.</p>}
+        {mayWriteSomething(ctx) && (
+          <PutForm
+            ctx={ctx}
+            initialKey={selected ?? ''}
+            onDone={(key) => {
+              setSelected(key);
+              changed();
+            }}
+          />
+        )}
+      </div>
+    </section>
+  );
+}
