@@ -23,6 +23,9 @@ export function KeysPage({ ctx }: { ctx: Ctx }) {
         >
           <input placeholder="open key…" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} data-testid="key-lookup" />
           <button type="submit">Open</button>
+          <button type="button" title="Reload the tree and the key" onClick={changed} data-testid="keys-reload">
+            Reload
+          </button>
         </form>
         <PrefixTree ctx={ctx} selected={selected} onSelect={setSelected} tick={tick} />
       </aside>

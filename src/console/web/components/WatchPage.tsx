@@ -53,7 +53,7 @@ export function WatchPage({ ctx }: { ctx: Ctx }) {
         </select>
         <input placeholder="filter key or value" value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="watch-filter" />
         <span class="muted small" data-testid="watch-status">
-          {watch.running ? 'watching' : 'stopped'} · {watch.events.length} received · {shown.length} shown
+          {watch.created ? 'watching' : watch.running ? 'connecting' : 'stopped'} · {watch.events.length} received · {shown.length} shown
           {watch.dropped > 0 && ` · ${watch.dropped} oldest dropped`}
         </span>
       </div>

@@ -2,7 +2,7 @@
 // Authorization header goes along). Every event is kept (up to a bound) whatever the view shows.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, errorText } from './api';
-import { b64, b64ToText, prefixEnd, utf8, bytesToB64 } from './bytes';
+import { b64, b64ToText, bytesToB64, prefixEnd, utf8 } from './bytes';
 import { readLines } from './lines';
 import type { GatewayEvent } from './types';
 
@@ -26,6 +26,8 @@ export interface Watch {
   /** Events dropped because more than MAX_EVENTS arrived (oldest first). */
   dropped: number;
   running: boolean;
+  /** The server confirmed the watch: events from now on are caught. */
+  created: boolean;
   error: string | null;
   start: (prefix: string, fromRevision: number | null) => void;
   stop: () => void;
@@ -36,6 +38,7 @@ export function useWatch(api: Api): Watch {
   const [events, setEvents] = useState<WatchedEvent[]>([]);
   const [dropped, setDropped] = useState(0);
   const [running, setRunning] = useState(false);
+  const [created, setCreated] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const seq = useRef(0);
@@ -44,6 +47,7 @@ export function useWatch(api: Api): Watch {
     abort.current?.abort();
     abort.current = null;
     setRunning(false);
+    setCreated(false);
   };
   useEffect(() => stop, []);
 
@@ -74,6 +78,7 @@ export function useWatch(api: Api): Watch {
         const msg = JSON.parse(line) as WatchLine;
         if (msg.error !== undefined) throw new Error(msg.error.message ?? msg.error.error ?? line);
         const r = msg.result;
+        if (r?.created === true) setCreated(true);
         if (r?.canceled === true) {
           const why = r.compact_revision !== undefined && r.compact_revision !== '0' ? `revision compacted (at ${r.compact_revision})` : (r.cancel_reason ?? 'canceled');
           throw new Error(`watch canceled: ${why}`);
@@ -95,6 +100,7 @@ export function useWatch(api: Api): Watch {
       if (ctl.signal.aborted) return;
       setError(errorText(e));
       setRunning(false);
+      setCreated(false);
     });
   };
 
@@ -102,6 +108,7 @@ export function useWatch(api: Api): Watch {
     events,
     dropped,
     running,
+    created,
     error,
     start,
     stop,
