@@ -16,6 +16,7 @@ import type { LeaderRequirement } from './require-leader.js';
 import { ClientHttp } from './http/client-http.js';
 import type { HttpApi } from './http/http-front.js';
 import type { Probes } from './http/probes.js';
+import type { ConsoleDeps } from './console/console.js';
 import { electionService } from './election-service.js';
 import { kvCalls, kvService, type KvDeps } from './kv-service.js';
 import { leaseGrantCall, leaseService, type LeaseDeps } from './lease-service.js';
@@ -50,6 +51,8 @@ export interface ClientApi {
   pprof?: HttpApi['pprof'];
   /** For hasleader=true streams: whether a leader is known, checked every election timeout. */
   leaderRequirement?: LeaderRequirement;
+  /** The web console under /ui (--enable-ui); undefined: /ui is not found. */
+  console?: ConsoleDeps;
 }
 
 /** etcd lets a gRPC message exceed --max-request-bytes by this much before gRPC itself refuses it. */
@@ -80,6 +83,7 @@ export class ClientServer {
         tls: api.tls,
         pprof: api.pprof,
         maxRequestBytes: api.maxRequestBytes,
+        console: api.console,
       },
       logger,
     );

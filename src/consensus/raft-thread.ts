@@ -38,6 +38,7 @@ export class RaftThread implements Consensus {
   private mirror: ConsensusStatus & { isLeader: boolean };
   private leaderWaiters: (() => void)[] = [];
   private readonly newLeaderListeners: (() => void)[] = [];
+  private readonly statusListeners: ((s: ConsensusStatus) => void)[] = [];
   private readonly reads: ReadRounds;
   private stopped = false;
   private peerUrlsBound: string[] = [];
@@ -135,6 +136,11 @@ export class RaftThread implements Consensus {
 
   onNewLeader(listener: () => void): void {
     this.newLeaderListeners.push(listener);
+  }
+
+  /** Called with every status the Raft thread reports whose leader or term differs from the last. */
+  onLeaderOrTerm(listener: (s: ConsensusStatus) => void): void {
+    this.statusListeners.push(listener);
   }
 
   readIndex(): Promise<ReadIndexResult> {
@@ -260,6 +266,10 @@ export class RaftThread implements Consensus {
     if (s.isLeader !== was.isLeader) this.host?.leadershipChanged(s.isLeader);
     if (s.leader !== 0n && (s.leader !== was.leader || s.term !== was.term)) {
       for (const l of this.newLeaderListeners) l();
+    }
+    if (s.leader !== was.leader || s.term !== was.term) {
+      const { id, leader, term, lastIndex, commitIndex } = s;
+      for (const l of this.statusListeners) l({ id, leader, term, lastIndex, commitIndex });
     }
     if (s.leader !== 0n && this.leaderWaiters.length > 0) {
       const ws = this.leaderWaiters;

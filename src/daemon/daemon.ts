@@ -40,7 +40,10 @@ import { SimpleTokens } from '../auth/simple-tokens.js';
 import type { AuthSetup } from './auth-setup.js';
 import { memberLogger } from './logger.js';
 import { memberProbes } from './member-probes.js';
-import { peerHashFetcher } from './peer-hashes.js';
+import { clientTls, peerHashFetcher } from './peer-hashes.js';
+import { CONSOLE_BUNDLE_DIR } from '../api/console/bundle-dir.js';
+import { LeaderTimeline } from '../api/console/leader-timeline.js';
+import { ETCD_RELEASE } from '../version.js';
 
 /** Parts a caller may replace when composing a member (the fault-injection entry point does). */
 export interface MemberParts {
@@ -153,6 +156,10 @@ export class Daemon {
     this.proposer = proposer;
     let leaderChanges = 0;
     consensus.onNewLeader(() => leaderChanges++);
+    // The web console's leader timeline, recorded only when the console is on.
+    const ui = opts.ui ?? { enabled: true, readOnly: false };
+    const timeline = ui.enabled ? new LeaderTimeline() : undefined;
+    if (timeline !== undefined) consensus.onLeaderOrTerm((s) => timeline.observe(s));
     const writes = new Writes(proposer, ids);
     this.barrier = new ReadBarrier(consensus, this.appliedWaiters, REQUEST_TIMEOUT_MS);
     const gate = parts.readGate?.(this.barrier) ?? this.barrier;
@@ -267,6 +274,22 @@ export class Daemon {
         metricsUrls: config.ops.listenMetricsUrls,
         probes: memberProbes({ store: sm.store, alarms: sm.alarms, gate }),
         pprof: config.ops.enablePprof ? new Pprof() : undefined,
+        console:
+          timeline === undefined
+            ? undefined
+            : {
+                readOnly: ui.readOnly,
+                bundleDir: CONSOLE_BUNDLE_DIR,
+                memberId,
+                name: config.name,
+                version: ETCD_RELEASE,
+                auth: { enabled: () => sm.auth.enabled, tokenValid: (t) => sm.auth.tokens.info(t) !== undefined },
+                members: () => membership.list(),
+                raft: () => consensus.status(),
+                alarms: () => sm.alarms.list(),
+                timeline,
+                tls: hasCert(config.clientTls) ? clientTls(config.clientTls) : undefined,
+              },
         leaderRequirement: new LeaderRequirement(() => consensus.status().leader !== 0n, config.electionTimeoutMs),
         metrics: {
           hasLeader: () => consensus.status().leader !== 0n,

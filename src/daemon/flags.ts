@@ -15,6 +15,8 @@ export interface DaemonOptions {
   logOutputs?: string[];
   /** Flags given that raftkv accepts but does not act on; each is warned about at start. */
   inertFlags?: { flag: string; why: string }[];
+  /** --enable-ui and --ui-read-only: the web console under /ui on the client port. */
+  ui?: { enabled: boolean; readOnly: boolean };
 }
 
 function envName(flag: string): string {
@@ -105,6 +107,8 @@ export function buildCommand(version: string): Command {
     .addOption(opt('--auth-token <type>', "specify a v3 authentication token type and its options ('simple' or 'jwt')", 'auth-token').default(d.authToken))
     .addOption(opt('--auth-token-ttl <seconds>', 'time (in seconds) of the auth-token-ttl', 'auth-token-ttl').argParser(intArg).default(d.authTokenTtl))
     .addOption(opt('--bcrypt-cost <n>', 'cost of the bcrypt algorithm for hashing auth passwords (4 to 31)', 'bcrypt-cost').argParser(intArg).default(d.bcryptCost))
+    .addOption(opt('--enable-ui [bool]', 'serve the web console at /ui/ on the client port', 'enable-ui').argParser(boolArg).preset('true').default(true))
+    .addOption(opt('--ui-read-only [bool]', 'the web console offers no writes', 'ui-read-only').argParser(boolArg).preset('true').default(false))
     .addOption(opt('--log-level <level>', 'debug, info, warn, error, panic or fatal', 'log-level').choices(['debug', 'info', 'warn', 'error', 'panic', 'fatal']).default('info'))
     .allowExcessArguments(false);
   return addInertFlags(addOpsFlags(cmd, opt, { urlList, boolArg }));
@@ -142,6 +146,8 @@ export interface RawFlags extends OpsRaw {
   authTokenTtl: number;
   bcryptCost: number;
   logLevel: string;
+  enableUi: boolean;
+  uiReadOnly: boolean;
 }
 
 function tlsOf(raw: RawFlags): { clientTls: TlsSettings; peerTls: TlsSettings } {
@@ -175,6 +181,7 @@ export function toOptions(raw: RawFlags, inertFlags: { flag: string; why: string
     logLevel: raw.debug ? 'debug' : raw.logLevel,
     logOutputs: raw.logOutputs,
     inertFlags,
+    ui: { enabled: raw.enableUi, readOnly: raw.uiReadOnly },
     config: {
       ...base,
       dataDir: raw.dataDir ?? base.dataDir,

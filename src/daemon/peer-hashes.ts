@@ -11,7 +11,7 @@ import type { TlsSettings } from '../tls/settings.js';
 const ERR_FUTURE_REV = 'etcdserver: mvcc: required revision is a future revision';
 const ERR_COMPACTED = 'etcdserver: mvcc: required revision has been compacted';
 
-function clientTls(t: TlsSettings): ClientTls {
+export function clientTls(t: TlsSettings): ClientTls {
   if (t.autoTls && t.certFile === '') return { insecureSkipVerify: true };
   return {
     caFile: t.trustedCaFile === '' ? undefined : t.trustedCaFile,

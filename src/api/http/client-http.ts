@@ -11,6 +11,7 @@ import { API_VERSION } from '../maintenance-service.js';
 import { grpcHandledInterceptor } from '../metrics/grpc-metrics.js';
 import { metricsRegistry, type Metrics } from '../metrics/metrics.js';
 import type { TlsSettings } from '../../tls/settings.js';
+import { Console, type ConsoleDeps } from '../console/console.js';
 import { HttpFront, type HttpApi } from './http-front.js';
 import { MetricsListener } from './metrics-listener.js';
 import { Monitoring } from './monitoring.js';
@@ -32,12 +33,15 @@ export interface ClientHttpDeps {
   pprof?: HttpApi['pprof'];
   /** --max-request-bytes: bounds the JSON a gateway request may send. */
   maxRequestBytes: number;
+  /** The web console (--enable-ui); undefined turns /ui off. */
+  console?: ConsoleDeps;
 }
 
 export class ClientHttp {
   readonly interceptor: grpc.ServerInterceptor;
   private readonly gateway: JsonGateway;
   private readonly front: HttpFront;
+  private readonly console: Console | undefined;
   private readonly metricsListener: MetricsListener | undefined;
 
   constructor(
@@ -49,11 +53,13 @@ export class ClientHttp {
     const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
     this.interceptor = grpcHandledInterceptor(registry);
     const healthy = (): boolean => deps.metrics.hasLeader() && deps.alarmCount() === 0;
+    this.console = deps.console === undefined ? undefined : new Console(deps.console, registry, logger);
     this.front = new HttpFront({
       monitoring: new Monitoring({ healthy, metrics: registry }, logger),
       versions: { etcdserver: API_VERSION, etcdcluster: CLUSTER_VERSION },
       gateway: this.gateway,
       pprof: deps.pprof,
+      console: this.console,
     }, logger);
     const urls = deps.metricsUrls ?? [];
     this.metricsListener =
@@ -82,15 +88,18 @@ export class ClientHttp {
     const tls = this.deps.tls;
     if (!secure || tls === undefined) {
       this.gateway.connect(target);
+      this.console?.connect(target, grpc.credentials.createInsecure());
       return;
     }
     const ca = tls.trustedCaFile === '' ? null : readFileSync(tls.trustedCaFile);
     const creds = grpc.credentials.createSsl(ca, readFileSync(tls.keyFile), readFileSync(tls.certFile), { rejectUnauthorized: false });
     this.gateway.connect(target, creds);
+    this.console?.connect(target, creds);
   }
 
   close(): void {
     this.gateway.close();
+    this.console?.close();
     this.front.close();
     void this.metricsListener?.stop();
   }

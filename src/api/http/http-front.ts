@@ -14,6 +14,8 @@ export interface HttpApi {
   gateway: JsonGateway;
   /** --enable-pprof: serves /debug/pprof/ when present. */
   pprof?: { serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): boolean };
+  /** The web console under /ui (absent with --enable-ui=false: /ui is then not found). */
+  console?: { serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void };
 }
 
 /** The request's target as a URL; undefined for a target that is not a path. */
@@ -57,6 +59,13 @@ export class HttpFront {
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     req.on('error', () => undefined); // a client that breaks off; 'close' cleans up
+    const url = urlOf(req);
+    const path = url?.pathname ?? '';
+    if (url !== undefined && (path === '/ui' || path.startsWith('/ui/'))) {
+      if (this.api.console !== undefined) this.api.console.serve(req, res, url);
+      else httpError(res, 404, '404 page not found');
+      return;
+    }
     // etcd's client handler allows any origin (its --cors default).
     res.setHeader('Access-Control-Allow-Headers', 'accept, content-type, authorization');
     res.setHeader('Access-Control-Allow-Methods', 'POST, GET, OPTIONS, PUT, DELETE');
@@ -65,8 +74,6 @@ export class HttpFront {
       res.end();
       return;
     }
-    const url = urlOf(req);
-    const path = url?.pathname ?? '';
     if (path.startsWith('/v3/') || path.startsWith('/v3beta/')) {
       this.api.gateway.handle(req, res, path);
       return;

@@ -1,0 +1,21 @@
+// Who may use the console API: with auth enabled, a call needs the token the gateway's
+// /v3/auth/authenticate gave its user (header Authorization), as the gRPC services do.
+import type { IncomingMessage } from 'node:http';
+import type { Result } from '../../mvcc/types.js';
+import { ERR, type EtcdError } from '../errors.js';
+
+/** The auth state the console needs, handed in by the composition root. */
+export interface ConsoleAuth {
+  enabled(): boolean;
+  /** Whether `token` names a user of this member's token provider now. */
+  tokenValid(token: string): boolean;
+}
+
+/** The caller's token (undefined when auth is off and none was sent), or why it is refused. */
+export function callerToken(auth: ConsoleAuth, req: IncomingMessage): Result<string | undefined, EtcdError> {
+  const h = req.headers.authorization;
+  const token = h === undefined || h === '' ? undefined : h;
+  if (!auth.enabled()) return { ok: true, value: token };
+  if (token === undefined || !auth.tokenValid(token)) return { ok: false, error: ERR.invalidAuthToken };
+  return { ok: true, value: token };
+}
