@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../cluster/local-cluster.js';
-import { launchChromium, openPage, screenshotDir, withChromium } from '../support/browser.js';
+import { launchChromium, type OpenedPage, openPage, screenshotDir, withChromium } from '../support/browser.js';
 import { useClusters } from '../support/cluster.js';
 import { prereqs } from '../support/env.js';
 import type { Etcdctl } from '../support/etcdctl.js';
@@ -21,12 +21,12 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
   // One browser for the file; a context (profile state, sessionStorage) per page.
   let browser: Browser | undefined;
   const shots = screenshotDir();
-  let lastLog: string[] = [];
+  let last: OpenedPage | undefined;
   beforeAll(async () => {
     if (pre.missing.length === 0) browser = await launchChromium();
   });
   afterEach((ctx) => {
-    if (ctx.task.result?.state === 'fail') console.error(`--- browser log of the last page:\n${lastLog.join('\n')}`);
+    if (ctx.task.result?.state === 'fail') console.error(`--- browser log of the last page:\n${last?.log.join('\n') ?? ''}`);
   });
   afterAll(async () => {
     await browser?.close();
@@ -34,11 +34,12 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
   });
   const open = async (url: string): Promise<Page> => {
     if (browser === undefined) throw new Error('chromium did not start');
-    const { page, log } = await openPage(browser, url);
-    lastLog = log;
-    return page;
+    last = await openPage(browser, url);
+    return last.page;
   };
+  /** Ends a test: the page had no script error, CSP violation or third-party request; its screenshot. */
   const shot = async (page: Page, name: string): Promise<void> => {
+    expect(last?.problems ?? []).toEqual([]);
     await page.screenshot({ path: path.join(shots.dir, `${name}.png`), fullPage: true });
   };
 

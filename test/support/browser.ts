@@ -35,16 +35,35 @@ export async function launchChromium(): Promise<Browser> {
   return await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: 30_000 });
 }
 
-/** A page in a context of its own, with what the browser logs kept for a failure message. */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; log: string[] }> {
+export interface OpenedPage {
+  page: Page;
+  /** Everything the browser logged, for a failure message. */
+  log: string[];
+  /** Script errors, CSP violations and requests to any other origin: each is a bug in the console. */
+  problems: string[];
+}
+
+/** A page in a context of its own (fresh profile state and sessionStorage). */
+export async function openPage(browser: Browser, url: string): Promise<OpenedPage> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
+  const origin = new URL(url).origin;
   const log: string[] = [];
-  page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    log.push(`console.${m.type()}: ${m.text()}`);
+    if (/Content.Security.Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => {
+    log.push(`pageerror: ${e.message}`);
+    problems.push(`script error: ${e.message}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(`${origin}/`)) problems.push(`request to another origin: ${r.url()}`);
+  });
   page.on('requestfailed', (r) => log.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
   await page.goto(url);
-  return { page, log };
+  return { page, log, problems };
 }
 
 /**
