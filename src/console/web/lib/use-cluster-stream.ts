@@ -1,4 +1,5 @@
-// The live state of the cluster page, fed by /ui/api/stream; reconnects after a drop.
+// The live state of the cluster page, fed by /ui/api/stream; reconnects after a drop, reading
+// /ui/api/cluster meanwhile.
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, errorText } from './api';
 import { readSse } from './sse';
@@ -44,6 +45,11 @@ export function useClusterStream(api: Api): ClusterStream {
       } catch (e) {
         if (abort.signal.aborted) return;
         setState((s) => ({ ...s, connected: false, error: errorText(e) }));
+        // Without the stream (e.g. 429: too many open on this member) the table still refreshes at each retry.
+        await api
+          .get<ClusterView>('/ui/api/cluster', abort.signal)
+          .then((cluster) => setState((s) => ({ ...s, cluster })))
+          .catch(() => undefined);
       }
       if (!abort.signal.aborted) timer = window.setTimeout(() => void connect(), RETRY_MS);
     };
