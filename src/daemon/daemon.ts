@@ -306,6 +306,10 @@ export class Daemon {
           quotaBytes: config.quotaBackendBytes > 0 ? config.quotaBackendBytes : DEFAULT_QUOTA_BYTES,
           memberId: memberId.toString(16),
           latencies,
+          watchers: () => {
+            const c = this.hub.counts();
+            return c.synced + c.unsynced;
+          },
         },
       },
       logger,

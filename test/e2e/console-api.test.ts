@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, request } from '../support/console-http.js';
+import { getJson, openSse, request } from '../support/console-http.js';
+import { waitFor } from '../support/proc.js';
 import { prereqs, REPO_ROOT } from '../support/env.js';
 import { useNode } from '../support/suite.js';
 
@@ -90,6 +91,34 @@ describe('console on (default)', () => {
     const post = await getJson<{ error: string; code: number }>(`${base()}/ui/api/cluster`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(typeof post.body.error).toBe('string');
+  });
+});
+
+describe('event stream limits', () => {
+  const f = useNode(pre);
+
+  it('serves 16 streams at once and answers the 17th with 429', async () => {
+    const url = `${f.node.clientUrl}/ui/api/stream`;
+    const streams = Array.from({ length: 16 }, () => openSse(url));
+    try {
+      await waitFor('16 streams with a cluster event', () => (streams.every((s) => s.events.some((e) => e.event === 'cluster')) ? true : undefined), 20_000);
+      const extra = await getJson<{ error: string; code: number }>(url);
+      expect(extra.status).toBe(429);
+      expect(extra.body.code).toBe(8);
+      // A closed stream frees its place (once the member has seen it go).
+      streams.pop()?.close();
+      const again = await waitFor('a stream in the freed place', async () => {
+        const s = openSse(url);
+        const status = await waitFor('an answer', () => s.status);
+        if (status === 200) return s;
+        s.close();
+        return undefined;
+      });
+      streams.push(again);
+      expect(again.status).toBe(200);
+    } finally {
+      for (const s of streams) s.close();
+    }
   });
 });
 

@@ -2,16 +2,20 @@
 // sizes, URLs, from any member) and an https one (the console is served over the port's TLS).
 import { describe, expect, it } from 'vitest';
 import type { ClusterView } from '../../src/api/console/cluster-view.js';
-import { getJson, request } from '../support/console-http.js';
+import type { LeaderEvent } from '../../src/api/console/leader-timeline.js';
+import type { MetricsSample } from '../../src/api/console/metrics-sampler.js';
+import { getJson, openSse, request, type SseStream } from '../support/console-http.js';
+import { waitFor } from '../support/proc.js';
 import { prereqs } from '../support/env.js';
 import { useClusters } from '../support/cluster.js';
 
 const pre = prereqs({});
 const clusters = useClusters(pre);
 
-describe('cluster view on 3 members', () => {
-  const cluster = clusters.shared(3);
+// One 3-member cluster for the file (the tests restart what they stop).
+const cluster = clusters.shared(3);
 
+describe('cluster view on 3 members', () => {
   it('lists every member with its role, indexes, lag and sizes, as any member sees it', async () => {
     const c = cluster();
     const leader = await c.waitLeader();
@@ -72,11 +76,73 @@ describe('cluster view on 3 members', () => {
   });
 });
 
+function eventsOf<T>(s: SseStream, name: string): T[] {
+  return s.events.filter((e) => e.event === name).map((e) => JSON.parse(e.data) as T);
+}
+
+describe('event stream on 3 members', () => {
+  it('sends the cluster at once, the leader backlog, metrics every second, and leader changes as they happen', async () => {
+    const c = cluster();
+    const leader = await c.waitLeader();
+    const follower = (await c.followers())[0]!;
+    const s = openSse(`${follower.clientUrl}/ui/api/stream`);
+    try {
+      await waitFor('first cluster event', () => (eventsOf(s, 'cluster').length > 0 ? true : undefined));
+      expect(s.status).toBe(200);
+      expect(s.headers?.['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(s.headers?.['content-security-policy']).toContain("default-src 'none'");
+      const first = eventsOf<ClusterView>(s, 'cluster')[0]!;
+      expect(first.leaderId).toBe(leader.memberId?.toString(16));
+      expect(first.members).toHaveLength(3);
+      const backlog = eventsOf<LeaderEvent>(s, 'leader');
+      expect(backlog.at(-1)).toMatchObject({ kind: 'elected', leaderId: leader.memberId?.toString(16), term: first.term });
+
+      // Writes to this member show up as a rate in a later sample of its metrics.
+      const client = c.client([follower]);
+      try {
+        await waitFor(
+          'a metrics sample with writes',
+          async () => {
+            await Promise.all(Array.from({ length: 20 }, (_, i) => client.put(`/stream/${i}`, 'v')));
+            return eventsOf<MetricsSample>(s, 'metrics').find((m) => m.writesPerSec > 0);
+          },
+          20_000,
+          200,
+        );
+      } finally {
+        client.close();
+      }
+      const m = eventsOf<MetricsSample>(s, 'metrics').at(-1)!;
+      expect(Object.keys(m).sort()).toEqual(['applyMs', 'at', 'fsyncMs', 'readsPerSec', 'watchers', 'writesPerSec']);
+
+      // The leader is killed: the follower's stream reports the loss and the new leader.
+      await leader.kill();
+      try {
+        const next = await c.waitLeader({ not: leader });
+        const elected = await waitFor(
+          'the new leader on the stream',
+          () => eventsOf<LeaderEvent>(s, 'leader').find((e) => e.kind === 'elected' && e.leaderId === next.memberId?.toString(16)),
+          20_000,
+        );
+        expect(elected.term).toBeGreaterThan(first.term);
+        const view = await waitFor('a cluster event with the new leader', () =>
+          eventsOf<ClusterView>(s, 'cluster').find((v) => v.leaderId === next.memberId?.toString(16) && v.members.some((x) => x.role === 'unreachable')),
+        20_000);
+        expect(view.members.find((x) => x.name === leader.name)?.role).toBe('unreachable');
+      } finally {
+        await leader.restart();
+      }
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe('console over https', () => {
-  const cluster = clusters.shared(1, { tls: true });
+  const tlsCluster = clusters.shared(1, { tls: true });
 
   it('serves /ui/ and the API over the client port TLS', async () => {
-    const c = cluster();
+    const c = tlsCluster();
     const n = c.running[0]!;
     expect(n.clientUrl.startsWith('https://')).toBe(true);
     const tls = c.clientTls;

@@ -11,12 +11,14 @@ import * as rpc from '../../gen/etcdserverpb.js';
 import { httpStatusOf } from '../gateway/http-status.js';
 import type { EtcdError } from '../errors.js';
 import { callerToken, type ConsoleAuth } from './auth-check.js';
-import { clusterView, type ClusterSource } from './cluster-view.js';
+import { clusterView, type ClusterSource, type ClusterView } from './cluster-view.js';
 import { consoleConfig } from './console-config.js';
+import { EventStreams } from './event-stream.js';
 import { sendError, sendJson, setSecurityHeaders } from './headers.js';
 import type { LeaderTimeline } from './leader-timeline.js';
 import { MemberCalls } from './member-calls.js';
 import { MemberStatuses } from './member-status.js';
+import { MetricsSampler } from './metrics-sampler.js';
 import { StaticFiles } from './static-files.js';
 
 /** What the console needs from the member, handed in by the composition root. */
@@ -46,10 +48,11 @@ export class Console {
   private readonly statuses: MemberStatuses;
   private readonly cluster: ClusterSource;
   private readonly routes: Map<string, ApiHandler>;
+  private readonly streams: EventStreams;
 
   constructor(
     private readonly deps: ConsoleDeps,
-    _registry: Registry,
+    registry: Registry,
     private readonly logger: Logger,
   ) {
     this.files = new StaticFiles(deps.bundleDir);
@@ -62,8 +65,15 @@ export class Console {
       leaderSince: () => deps.timeline.leaderSince(),
       status: (m) => this.memberStatus(m),
     };
+    const sampler = new MetricsSampler(registry);
+    this.streams = new EventStreams(
+      { cluster: () => this.clusterNow(), metrics: () => sampler.sample(), timeline: deps.timeline },
+      (err) => this.logger.warn({ err }, 'console stream update failed'),
+    );
+    const auth = deps.auth;
     this.routes = new Map<string, ApiHandler>([
-      ['/ui/api/cluster', async (_url, _token, res) => sendJson(res, 200, await clusterView(this.cluster))],
+      ['/ui/api/cluster', async (_url, _token, res) => sendJson(res, 200, await this.clusterNow())],
+      ['/ui/api/stream', (_url, token, res, req) => this.streams.open(req, res, () => !auth.enabled() || (token !== undefined && auth.tokenValid(token)))],
     ]);
   }
 
@@ -73,6 +83,7 @@ export class Console {
   }
 
   close(): void {
+    this.streams.close();
     this.calls.close();
     this.statuses.close();
   }
@@ -114,6 +125,12 @@ export class Console {
     const token = callerToken(this.deps.auth, req);
     if (!token.ok) return sendEtcdError(res, token.error);
     await handler(url, token.value, res, req);
+  }
+
+  private async clusterNow(): Promise<ClusterView> {
+    const view = await clusterView(this.cluster);
+    this.statuses.retain(new Set(this.deps.members().map((m) => m.id)));
+    return view;
   }
 
   private async memberStatus(m: Member): Promise<Awaited<ReturnType<ClusterSource['status']>>> {

@@ -18,6 +18,8 @@ export interface Metrics {
   memberId: string;
   /** The disk and peer latency histograms. */
   latencies: LatencyHistograms;
+  /** Watchers open on this member (etcd's etcd_debugging_mvcc_watcher_total); absent: not exported. */
+  watchers?: () => number;
 }
 
 /** A counter that shows a total kept elsewhere. */
@@ -71,6 +73,8 @@ export function metricsRegistry(m: Metrics, versions: { server: string; cluster:
   g('etcd_mvcc_db_total_size_in_use_in_bytes', 'Total size of the underlying database logically in use in bytes.', () =>
     m.dbSizeInUse(),
   );
+  const watchers = m.watchers;
+  if (watchers !== undefined) g('etcd_debugging_mvcc_watcher_total', 'Total number of watchers.', watchers);
   m.latencies.register(registry);
   return registry;
 }
