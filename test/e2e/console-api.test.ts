@@ -92,6 +92,16 @@ describe('console on (default)', () => {
     expect(post.status).toBe(405);
     expect(typeof post.body.error).toBe('string');
   });
+  it('answers hostile query strings with 400, and keeps serving', async () => {
+    const long = 'a'.repeat(10_000);
+    for (const q of [`/ui/api/tree?prefix=${long}`, '/ui/api/tree?prefix=a&prefix=b', '/ui/api/history', '/ui/api/history?key=a&key=b']) {
+      const r = await getJson<{ error: string; code: number }>(`${base()}${q}`);
+      expect(r.status, q.slice(0, 40)).toBe(400);
+      expect(r.body.code).toBe(3);
+    }
+    const ok = await request(`${base()}/ui/api/config?%ff%fe=%zz&x`);
+    expect(ok.status).toBe(200);
+  });
 });
 
 describe('event stream limits', () => {

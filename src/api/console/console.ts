@@ -9,11 +9,17 @@ import type { ClientTls } from '../../client/index.js';
 import type { Member } from '../../cluster/member-store.js';
 import * as rpc from '../../gen/etcdserverpb.js';
 import { httpStatusOf } from '../gateway/http-status.js';
-import type { EtcdError } from '../errors.js';
+import { ERR, type EtcdError } from '../errors.js';
 import { callerToken, type ConsoleAuth } from './auth-check.js';
 import { clusterView, type ClusterSource, type ClusterView } from './cluster-view.js';
 import { consoleConfig } from './console-config.js';
 import { EventStreams } from './event-stream.js';
+import { history } from './history.js';
+import { leases } from './leases.js';
+import { locks } from './locks.js';
+import { stringParam } from './query.js';
+import { tree } from './tree.js';
+import type { Result } from '../../mvcc/types.js';
 import { sendError, sendJson, setSecurityHeaders } from './headers.js';
 import type { LeaderTimeline } from './leader-timeline.js';
 import { MemberCalls } from './member-calls.js';
@@ -74,6 +80,19 @@ export class Console {
     this.routes = new Map<string, ApiHandler>([
       ['/ui/api/cluster', async (_url, _token, res) => sendJson(res, 200, await this.clusterNow())],
       ['/ui/api/stream', (_url, token, res, req) => this.streams.open(req, res, () => !auth.enabled() || (token !== undefined && auth.tokenValid(token)))],
+      ['/ui/api/tree', async (url, token, res) => {
+        const prefix = stringParam(url, 'prefix', false);
+        if (!prefix.ok) return badRequest(res, prefix.error);
+        answer(res, await tree(this.calls, token, prefix.value));
+      }],
+      ['/ui/api/history', async (url, token, res) => {
+        const key = stringParam(url, 'key', true);
+        if (!key.ok) return badRequest(res, key.error);
+        if (key.value === '') return sendEtcdError(res, ERR.emptyKey);
+        answer(res, await history(this.calls, token, key.value));
+      }],
+      ['/ui/api/leases', async (_url, token, res) => answer(res, await leases(this.calls, token))],
+      ['/ui/api/locks', async (_url, token, res) => answer(res, await locks(this.calls, token))],
     ]);
   }
 
@@ -144,4 +163,13 @@ export class Console {
 /** An etcd error as the console API reports it: the gateway's HTTP status, `{"error","code"}`. */
 export function sendEtcdError(res: ServerResponse, e: EtcdError): void {
   sendError(res, httpStatusOf(e.code), e.message, e.code);
+}
+
+function badRequest(res: ServerResponse, message: string): void {
+  sendError(res, 400, message, grpc.status.INVALID_ARGUMENT);
+}
+
+function answer<T>(res: ServerResponse, r: Result<T, EtcdError>): void {
+  if (r.ok) sendJson(res, 200, r.value);
+  else sendEtcdError(res, r.error);
 }
