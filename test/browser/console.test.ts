@@ -66,7 +66,7 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       await page.getByTestId('key-value').waitFor({ timeout: UI_MS });
     };
 
-    it('key browser: a key written with etcdctl, as pretty JSON, and its history after two more writes', async () => {
+    it('key browser: a key written with etcdctl, as pretty JSON, its history after two more writes; put and delete behind a confirmation', async () => {
       const c = ctl();
       await run(c, ['put', '/console/app/config', '{"replicas":3,"mode":"primary"}']);
       const page = await open(`${cluster().members[0]?.clientUrl ?? ''}/ui/#keys`);
@@ -88,6 +88,19 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       await waitFor('the newest value', async () => ((await value.textContent()) === 'plain text' ? true : undefined), UI_MS);
       expect(await page.getByTestId('version').textContent()).toBe('3');
       await shot(page, 'keys');
+
+      // Put and delete from the page: nothing is sent before the confirmation.
+      await page.getByTestId('put-key').fill('/console/app/written');
+      await page.getByTestId('put-value').fill('from the browser');
+      await page.getByTestId('put-button').click();
+      expect((await run(c, ['get', '/console/app/written'])).trim()).toBe('');
+      await page.getByTestId('confirm-button').click();
+      await waitFor('the written key shown', async () => ((await page.getByTestId('key-value').textContent({ timeout: 1000 })) === 'from the browser' ? true : undefined), UI_MS);
+      expect((await run(c, ['get', '/console/app/written', '--print-value-only'])).trim()).toBe('from the browser');
+      await page.getByTestId('delete-button').click();
+      await page.getByTestId('confirm-button').click();
+      await waitFor('the delete in the history', async () => ((await page.locator('[data-testid=history-row].deleted').count()) === 1 ? true : undefined), UI_MS);
+      expect((await run(c, ['get', '/console/app/written'])).trim()).toBe('');
     });
 
     it('live watch: an event made with etcdctl shows up; paused events are kept and shown on resume', async () => {
