@@ -103,7 +103,7 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       expect((await run(c, ['get', '/console/app/written'])).trim()).toBe('');
     });
 
-    it('live watch: an event made with etcdctl shows up; paused events are kept and shown on resume', async () => {
+    it('live watch: an event made with etcdctl shows up; paused events are kept and shown on resume; filter by type; replay from a revision', async () => {
       const c = ctl();
       const page = await open(`${cluster().members[1]?.clientUrl ?? ''}/ui/#watch`);
       await page.getByTestId('watch-prefix').fill('/console/');
@@ -126,7 +126,18 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       expect(await events.first().getAttribute('data-type')).toBe('DELETE');
       await run(c, ['put', '/console/other', '{"n":1}']);
       await waitFor('three events', async () => ((await events.count()) === 3 ? true : undefined), UI_MS);
+      await page.getByTestId('watch-type').selectOption('DELETE');
+      expect(await events.count()).toBe(1);
+      await page.getByTestId('watch-type').selectOption('all');
       await shot(page, 'watch');
+
+      // Tail again from the DELETE's revision (the list is newest first): the last two, replayed.
+      const deleteRev = (await events.nth(1).locator('td').first().textContent()) ?? '';
+      await page.getByTestId('watch-revision').fill(deleteRev);
+      await page.getByTestId('watch-start').click();
+      await waitFor('the replay from a revision', async () => ((await events.count()) === 2 ? true : undefined), UI_MS);
+      expect(await events.last().getAttribute('data-type')).toBe('DELETE');
+      expect(await events.last().locator('td').first().textContent()).toBe(deleteRev);
     });
 
     it('leases and locks: a lease with its key; a lock holder with a waiter, and an election leader', async () => {
