@@ -41,6 +41,7 @@ import type { AuthSetup } from './auth-setup.js';
 import { memberLogger } from './logger.js';
 import { memberProbes } from './member-probes.js';
 import { clientTls, peerHashFetcher } from './peer-hashes.js';
+import { consoleAuth } from '../api/console/auth-check.js';
 import { CONSOLE_BUNDLE_DIR } from '../api/console/bundle-dir.js';
 import { LeaderTimeline } from '../api/console/leader-timeline.js';
 import { ETCD_RELEASE } from '../version.js';
@@ -283,7 +284,7 @@ export class Daemon {
                 memberId,
                 name: config.name,
                 version: ETCD_RELEASE,
-                auth: { enabled: () => sm.auth.enabled, tokenValid: (t) => sm.auth.tokens.info(t) !== undefined },
+                auth: consoleAuth(sm.auth),
                 members: () => membership.list(),
                 raft: () => consensus.status(),
                 alarms: () => sm.alarms.list(),

@@ -63,11 +63,24 @@ describe('console with auth enabled', () => {
     }
   });
 
+  it("lists every lease but only the keys the user may read", async () => {
+    const root = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => f.ctl.run(['--user=root:rootpw', ...args]);
+    const grant = await root(['lease', 'grant', '300']);
+    const id = /lease ([0-9a-f]+) granted/.exec(grant.stdout)?.[1];
+    expect(id, grant.stderr).toBeDefined();
+    for (const k of ['/app/leased', '/other/leased']) expect((await root(['put', k, 'v', `--lease=${id}`])).code).toBe(0);
+    const asUser = await getJson<{ leases: { id: string; keys: string[] }[] }>(`${f.node.clientUrl}/ui/api/leases`, { headers: { Authorization: await tokenOf('u', 'upw') } });
+    expect(asUser.status).toBe(200);
+    expect(asUser.body.leases.find((l) => l.id === id)?.keys).toEqual(['/app/leased']);
+    const asRoot = await getJson<{ leases: { id: string; keys: string[] }[] }>(`${f.node.clientUrl}/ui/api/leases`, { headers: { Authorization: await tokenOf('root', 'rootpw') } });
+    expect([...(asRoot.body.leases.find((l) => l.id === id)?.keys ?? [])].sort()).toEqual(['/app/leased', '/other/leased']);
+  });
+
   it('shows root everything', async () => {
     const headers = { Authorization: await tokenOf('root', 'rootpw') };
     const all = await getJson<Tree>(`${f.node.clientUrl}/ui/api/tree`, { headers });
     expect(all.status).toBe(200);
-    expect(all.body.children).toEqual([{ name: '/', prefix: '/', count: 2, isKey: false }]);
+    expect(all.body.children).toEqual([{ name: '/', prefix: '/', count: 4, isKey: false }]);
     const r = await request(`${f.node.clientUrl}/ui/api/leases`, { headers });
     expect(r.status).toBe(200);
   });

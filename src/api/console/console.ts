@@ -91,7 +91,7 @@ export class Console {
         if (key.value === '') return sendEtcdError(res, ERR.emptyKey);
         answer(res, await history(this.calls, token, key.value));
       }],
-      ['/ui/api/leases', async (_url, token, res) => answer(res, await leases(this.calls, token))],
+      ['/ui/api/leases', async (_url, token, res) => answer(res, await leases(this.calls, token, (key) => auth.mayRead(token, key)))],
       ['/ui/api/locks', async (_url, token, res) => answer(res, await locks(this.calls, token))],
     ]);
   }

@@ -38,11 +38,15 @@ export async function leaseList(calls: MemberCalls, token: string | undefined): 
   return { ok: true, value: out };
 }
 
-export async function leases(calls: MemberCalls, token: string | undefined): Promise<Result<{ leases: LeaseView[] }, EtcdError>> {
+/** `mayRead`: whether the caller may read a key; the others are left out of each lease's keys. */
+export async function leases(calls: MemberCalls, token: string | undefined, mayRead: (key: Buffer) => boolean): Promise<Result<{ leases: LeaseView[] }, EtcdError>> {
   const r = await leaseList(calls, token);
   if (!r.ok) return r;
-  return {
-    ok: true,
-    value: { leases: r.value.map((l) => ({ id: l.id.toString(16), ttl: l.ttl, grantedTtl: l.grantedTtl, keys: l.keys.map((k) => k.toString('utf8')) })) },
-  };
+  const view = (l: (typeof r.value)[number]): LeaseView => ({
+    id: l.id.toString(16),
+    ttl: l.ttl,
+    grantedTtl: l.grantedTtl,
+    keys: l.keys.filter(mayRead).map((k) => k.toString('utf8')),
+  });
+  return { ok: true, value: { leases: r.value.map(view) } };
 }
