@@ -8,7 +8,8 @@ import { ErrorBox } from './ErrorBox';
 
 const PREVIEW = 80;
 
-export function HistoryTable({ ctx, keyName, tick }: { ctx: Ctx; keyName: string; tick: number }) {
+/** `readAt`: the revision the key was read at (a change reloads the history); `tick`: a reload. */
+export function HistoryTable({ ctx, keyName, readAt, tick }: { ctx: Ctx; keyName: string; readAt: number; tick: number }) {
   const [history, setHistory] = useState<HistoryView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -17,7 +18,7 @@ export function HistoryTable({ ctx, keyName, tick }: { ctx: Ctx; keyName: string
       .get<HistoryView>(`/ui/api/history?key=${encodeURIComponent(keyName)}`)
       .then(setHistory)
       .catch((e: unknown) => setError(errorText(e)));
-  }, [ctx.api, keyName, tick]);
+  }, [ctx.api, keyName, readAt, tick]);
   return (
     <section class="history">
       <h3>History {history !== null && <span class="muted small">back to compaction at revision {history.compactRevision}</span>}</h3>

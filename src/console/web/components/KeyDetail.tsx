@@ -4,6 +4,7 @@ import { errorText } from '../lib/api';
 import { b64 } from '../lib/bytes';
 import { type Ctx, mayWrite } from '../lib/ctx';
 import type { GatewayKv } from '../lib/types';
+import { headerRevision, readAtLeast } from '../lib/read-at-least';
 import { Confirm } from './Confirm';
 import { ErrorBox } from './ErrorBox';
 import { HistoryTable } from './HistoryTable';
@@ -13,28 +14,39 @@ interface Props {
   ctx: Ctx;
   keyName: string;
   tick: number;
-  onChanged: () => void;
+  minRevision: number;
+  onChanged: (revision: number) => void;
 }
 
-export function KeyDetail({ ctx, keyName, tick, onChanged }: Props) {
+interface RangeAnswer {
+  header?: { revision?: string };
+  kvs?: GatewayKv[];
+}
+
+export function KeyDetail({ ctx, keyName, tick, minRevision, onChanged }: Props) {
   const [kv, setKv] = useState<GatewayKv | null | undefined>(undefined);
+  // The member's revision when the key was read: the history is read after it, so it is as new.
+  const [readAt, setReadAt] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     setKv(undefined);
     setError(null);
-    ctx.api
-      .gateway<{ kvs?: GatewayKv[] }>('/v3/kv/range', { key: b64(keyName), serializable: true })
-      .then((r) => setKv(r.kvs?.[0] ?? null))
+    const read = (): Promise<RangeAnswer> => ctx.api.gateway<RangeAnswer>('/v3/kv/range', { key: b64(keyName), serializable: true });
+    readAtLeast(read, headerRevision, minRevision)
+      .then((r) => {
+        setKv(r.kvs?.[0] ?? null);
+        setReadAt(headerRevision(r));
+      })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [ctx.api, keyName, tick]);
+  }, [ctx.api, keyName, tick, minRevision]);
 
   const remove = async (): Promise<void> => {
     setConfirming(false);
     try {
-      await ctx.api.gateway('/v3/kv/deleterange', { key: b64(keyName) });
-      onChanged();
+      const r = await ctx.api.gateway<{ header?: { revision?: string } }>('/v3/kv/deleterange', { key: b64(keyName) });
+      onChanged(headerRevision(r));
     } catch (e) {
       setError(errorText(e));
     }
@@ -71,7 +83,7 @@ export function KeyDetail({ ctx, keyName, tick, onChanged }: Props) {
           <ValueView value={kv.value ?? ''} />
         </>
       )}
-      <HistoryTable ctx={ctx} keyName={keyName} tick={tick} />
+      {kv !== undefined && <HistoryTable ctx={ctx} keyName={keyName} readAt={readAt} tick={tick} />}
     </article>
   );
 }

@@ -8,9 +8,13 @@ import { PutForm } from './PutForm';
 export function KeysPage({ ctx }: { ctx: Ctx }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [lookup, setLookup] = useState('');
-  // Bumped after a write so the tree and the key reload.
+  // Bumped to reload the tree and the key; after a write, they wait for its revision on this member.
   const [tick, setTick] = useState(0);
-  const changed = (): void => setTick((t) => t + 1);
+  const [minRevision, setMinRevision] = useState(0);
+  const changed = (revision = 0): void => {
+    setMinRevision((r) => Math.max(r, revision));
+    setTick((t) => t + 1);
+  };
   return (
     <section class="page keys">
       <aside class="tree-pane">
@@ -23,22 +27,22 @@ export function KeysPage({ ctx }: { ctx: Ctx }) {
         >
           <input placeholder="open key…" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} data-testid="key-lookup" />
           <button type="submit">Open</button>
-          <button type="button" title="Reload the tree and the key" onClick={changed} data-testid="keys-reload">
+          <button type="button" title="Reload the tree and the key" onClick={() => changed()} data-testid="keys-reload">
             Reload
           </button>
         </form>
-        <PrefixTree ctx={ctx} selected={selected} onSelect={setSelected} tick={tick} />
+        <PrefixTree ctx={ctx} selected={selected} onSelect={setSelected} tick={tick} minRevision={minRevision} />
       </aside>
       <div class="detail-pane">
-        {selected !== null && <KeyDetail ctx={ctx} keyName={selected} tick={tick} onChanged={changed} />}
+        {selected !== null && <KeyDetail ctx={ctx} keyName={selected} tick={tick} minRevision={minRevision} onChanged={changed} />}
         {selected === null && <p class="muted">Choose a key in the tree.</p>}
         {mayWriteSomething(ctx) && (
           <PutForm
             ctx={ctx}
             initialKey={selected ?? ''}
-            onDone={(key) => {
+            onDone={(key, revision) => {
               setSelected(key);
-              changed();
+              changed(revision);
             }}
           />
         )}

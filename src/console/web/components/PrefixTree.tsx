@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../lib/api';
 import type { Ctx } from '../lib/ctx';
+import { readAtLeast } from '../lib/read-at-least';
 import type { TreeChild, TreeView } from '../lib/types';
 import { ErrorBox } from './ErrorBox';
 
@@ -11,6 +12,7 @@ interface LevelProps {
   selected: string | null;
   onSelect: (key: string) => void;
   tick: number;
+  minRevision: number;
 }
 
 export function PrefixTree(props: Omit<LevelProps, 'prefix'>) {
@@ -21,25 +23,24 @@ export function PrefixTree(props: Omit<LevelProps, 'prefix'>) {
   );
 }
 
-function TreeLevel({ ctx, prefix, selected, onSelect, tick }: LevelProps) {
+function TreeLevel({ ctx, prefix, selected, onSelect, tick, minRevision }: LevelProps) {
   const [view, setView] = useState<TreeView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    ctx.api
-      .get<TreeView>(`/ui/api/tree?prefix=${encodeURIComponent(prefix)}`)
+    readAtLeast(() => ctx.api.get<TreeView>(`/ui/api/tree?prefix=${encodeURIComponent(prefix)}`), (v) => v.revision, minRevision)
       .then((v) => {
         setView(v);
         setError(null);
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [ctx.api, prefix, tick]);
+  }, [ctx.api, prefix, tick, minRevision]);
   if (error !== null) return <ErrorBox error={error} />;
   if (view === null) return <p class="muted small">loading…</p>;
   if (view.children.length === 0 && prefix === '') return <p class="muted">No keys.</p>;
   return (
     <ul>
       {view.children.map((c) => (
-        <TreeRow key={c.prefix} child={c} ctx={ctx} selected={selected} onSelect={onSelect} tick={tick} />
+        <TreeRow key={c.prefix} child={c} ctx={ctx} selected={selected} onSelect={onSelect} tick={tick} minRevision={minRevision} />
       ))}
       {view.truncated && <li class="muted small">… more keys than the console lists</li>}
     </ul>

@@ -3,10 +3,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../lib/api';
 import { b64 } from '../lib/bytes';
 import { type Ctx, mayWrite } from '../lib/ctx';
+import { headerRevision } from '../lib/read-at-least';
 import { Confirm } from './Confirm';
 import { ErrorBox } from './ErrorBox';
 
-export function PutForm({ ctx, initialKey, onDone }: { ctx: Ctx; initialKey: string; onDone: (key: string) => void }) {
+export function PutForm({ ctx, initialKey, onDone }: { ctx: Ctx; initialKey: string; onDone: (key: string, revision: number) => void }) {
   const [key, setKey] = useState(initialKey);
   const [value, setValue] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -18,8 +19,8 @@ export function PutForm({ ctx, initialKey, onDone }: { ctx: Ctx; initialKey: str
     setConfirming(false);
     setError(null);
     try {
-      await ctx.api.gateway('/v3/kv/put', { key: b64(key), value: b64(value) });
-      onDone(key);
+      const r = await ctx.api.gateway<{ header?: { revision?: string } }>('/v3/kv/put', { key: b64(key), value: b64(value) });
+      onDone(key, headerRevision(r));
     } catch (e) {
       setError(errorText(e));
     }

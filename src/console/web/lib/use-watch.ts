@@ -36,12 +36,12 @@ export interface Watch {
 
 export function useWatch(api: Api): Watch {
   const [events, setEvents] = useState<WatchedEvent[]>([]);
-  const [dropped, setDropped] = useState(0);
   const [running, setRunning] = useState(false);
   const [created, setCreated] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const seq = useRef(0);
+  const cleared = useRef(0);
 
   const stop = (): void => {
     abort.current?.abort();
@@ -51,13 +51,8 @@ export function useWatch(api: Api): Watch {
   };
   useEffect(() => stop, []);
 
-  const add = (evs: WatchedEvent[]): void =>
-    setEvents((old) => {
-      const all = old.concat(evs);
-      if (all.length <= MAX_EVENTS) return all;
-      setDropped((d) => d + all.length - MAX_EVENTS);
-      return all.slice(all.length - MAX_EVENTS);
-    });
+  // seq counts every event received, so the ones dropped past the bound are those before the oldest kept.
+  const add = (evs: WatchedEvent[]): void => setEvents((old) => old.concat(evs).slice(-MAX_EVENTS));
 
   const start = (prefix: string, fromRevision: number | null): void => {
     stop();
@@ -104,17 +99,18 @@ export function useWatch(api: Api): Watch {
     });
   };
 
+  const firstKept = events[0]?.seq ?? seq.current + 1;
   return {
     events,
-    dropped,
+    dropped: firstKept - 1 - cleared.current,
     running,
     created,
     error,
     start,
     stop,
     clear: () => {
+      cleared.current = seq.current;
       setEvents([]);
-      setDropped(0);
     },
   };
 }
