@@ -127,7 +127,8 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       await run(c, ['put', '/console/other', '{"n":1}']);
       await waitFor('three events', async () => ((await events.count()) === 3 ? true : undefined), UI_MS);
       await page.getByTestId('watch-type').selectOption('DELETE');
-      expect(await events.count()).toBe(1);
+      await waitFor('only the DELETE shown', async () => ((await events.count()) === 1 ? true : undefined), UI_MS);
+      expect(await events.first().getAttribute('data-type')).toBe('DELETE');
       await page.getByTestId('watch-type').selectOption('all');
       await shot(page, 'watch');
 

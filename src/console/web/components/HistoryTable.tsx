@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../lib/api';
 import { b64ToText } from '../lib/bytes';
 import type { Ctx } from '../lib/ctx';
+import { leaseText } from '../lib/format';
 import type { HistoryView } from '../lib/types';
 import { ErrorBox } from './ErrorBox';
 
@@ -42,7 +43,7 @@ export function HistoryTable({ ctx, keyName, readAt, tick }: { ctx: Ctx; keyName
                   <td>{v.modRevision}</td>
                   <td>{v.deleted ? '' : v.createRevision}</td>
                   <td>{v.deleted ? '' : v.version}</td>
-                  <td class="mono">{v.deleted || v.lease === '0' || v.lease === '' ? '' : v.lease}</td>
+                  <td class="mono">{v.deleted || v.lease === '0' || v.lease === '' ? '' : leaseText(v.lease)}</td>
                   <td class="mono">{v.deleted ? <em>deleted</em> : text.length > PREVIEW ? `${text.slice(0, PREVIEW)}…` : text}</td>
                 </tr>
               );

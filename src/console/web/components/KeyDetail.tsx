@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../lib/api';
 import { b64 } from '../lib/bytes';
 import { type Ctx, mayWrite } from '../lib/ctx';
+import { leaseText } from '../lib/format';
 import type { GatewayKv } from '../lib/types';
 import { headerRevision, readAtLeast } from '../lib/read-at-least';
 import { Confirm } from './Confirm';
@@ -52,7 +53,7 @@ export function KeyDetail({ ctx, keyName, tick, minRevision, onChanged }: Props)
     }
   };
 
-  const lease = kv?.lease !== undefined && kv.lease !== '0' ? BigInt(kv.lease).toString(16) : null;
+  const lease = kv?.lease !== undefined && kv.lease !== '0' ? leaseText(BigInt(kv.lease).toString(16)) : null;
   return (
     <article class="key-detail">
       <header>

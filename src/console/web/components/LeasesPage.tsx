@@ -1,5 +1,6 @@
 // Leases with their remaining TTL and attached keys.
 import type { Ctx } from '../lib/ctx';
+import { leaseText } from '../lib/format';
 import type { LeaseView } from '../lib/types';
 import { usePolled } from '../lib/use-polled';
 import { ErrorBox } from './ErrorBox';
@@ -24,7 +25,7 @@ export function LeasesPage({ ctx }: { ctx: Ctx }) {
           <tbody>
             {data.leases.map((l) => (
               <tr key={l.id} data-testid="lease-row">
-                <td class="mono">{l.id}</td>
+                <td class="mono">{leaseText(l.id)}</td>
                 <td>{l.ttl < 0 ? 'expired' : `${l.ttl}s`}</td>
                 <td>{l.grantedTtl}s</td>
                 <td class="mono">{l.keys.length === 0 ? <span class="muted">none</span> : l.keys.join(', ')}</td>

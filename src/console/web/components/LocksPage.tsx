@@ -1,6 +1,7 @@
 // Holders and waiters of locks and elections made with the etcd recipes (etcdctl lock/elect, clientv3 concurrency).
 import { b64ToText } from '../lib/bytes';
 import type { Ctx } from '../lib/ctx';
+import { leaseText } from '../lib/format';
 import type { LockEntry, LockGroup } from '../lib/types';
 import { usePolled } from '../lib/use-polled';
 import { ErrorBox } from './ErrorBox';
@@ -11,7 +12,7 @@ function Entry({ e, role }: { e: LockEntry; role: string }) {
     <tr class={role}>
       <td>{role}</td>
       <td class="mono">{e.key}</td>
-      <td class="mono">{e.lease}</td>
+      <td class="mono">{leaseText(e.lease)}</td>
       <td>{e.createRevision}</td>
       <td class="mono">{value}</td>
     </tr>

@@ -26,3 +26,8 @@ export function ageText(fromMs: number, nowMs: number): string {
 export function numText(n: number, digits = 1): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(digits);
 }
+
+/** A lease ID as etcdctl prints it (16 hex digits, %016x), from the hex the console API sends. */
+export function leaseText(hex: string): string {
+  return hex.padStart(16, '0');
+}
