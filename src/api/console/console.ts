@@ -1,6 +1,6 @@
 // The web console on the client port's HTTP/1.1 side: the bundle under /ui/ and the read API
-// under /ui/api/ (the contract is CONSOLE-CONTRACT.md in the integration checkout's parent; the
-// front end writes through the JSON gateway). Every /ui answer carries the security headers.
+// under /ui/api/ that the front end (src/console/web) is built on; its writes and watches go
+// through the JSON gateway instead. Every /ui answer carries the security headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -55,6 +55,7 @@ export class Console {
   private readonly cluster: ClusterSource;
   private readonly routes: Map<string, ApiHandler>;
   private readonly streams: EventStreams;
+  private viewInFlight: Promise<ClusterView> | undefined;
 
   constructor(
     private readonly deps: ConsoleDeps,
@@ -71,7 +72,7 @@ export class Console {
       leaderSince: () => deps.timeline.leaderSince(),
       status: (m) => this.memberStatus(m),
     };
-    const sampler = new MetricsSampler(registry);
+    const sampler = new MetricsSampler(registry, () => this.calls.rangeCalls);
     this.streams = new EventStreams(
       { cluster: () => this.clusterNow(), metrics: () => sampler.sample(), timeline: deps.timeline },
       (err) => this.logger.warn({ err }, 'console stream update failed'),
@@ -146,10 +147,13 @@ export class Console {
     await handler(url, token.value, res, req);
   }
 
-  private async clusterNow(): Promise<ClusterView> {
-    const view = await clusterView(this.cluster);
-    this.statuses.retain(new Set(this.deps.members().map((m) => m.id)));
-    return view;
+  /** The cluster view; callers that ask while one is being made share it (no Status storm). */
+  private clusterNow(): Promise<ClusterView> {
+    this.viewInFlight ??= clusterView(this.cluster).finally(() => {
+      this.viewInFlight = undefined;
+      this.statuses.retain(new Set(this.deps.members().map((m) => m.id)));
+    });
+    return this.viewInFlight;
   }
 
   private async memberStatus(m: Member): Promise<Awaited<ReturnType<ClusterSource['status']>>> {

@@ -1,6 +1,6 @@
 // The console's live charts, sampled from this member's metrics registry: KV calls per second
-// (from the gRPC counters, so the JSON gateway's calls count too), the mean WAL fsync and backend
-// commit (apply) latency over the interval, and the watchers open now.
+// (from the gRPC counters, so the JSON gateway's calls count too, less the console's own reads),
+// the mean WAL fsync and backend commit (apply) latency over the interval, and the watchers open.
 import type { Registry } from 'prom-client';
 
 export interface MetricsSample {
@@ -28,6 +28,8 @@ export class MetricsSampler {
 
   constructor(
     private readonly registry: Registry,
+    /** Range calls the console itself has made (its tree, history and lock views). */
+    private readonly ownReads: () => number,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -43,7 +45,7 @@ export class MetricsSampler {
     return {
       at: t.at,
       writesPerSec: rate(t.writes, prev.writes),
-      readsPerSec: rate(t.reads, prev.reads),
+      readsPerSec: Math.max(0, rate(t.reads, prev.reads)),
       fsyncMs: meanMs(t.fsync, prev.fsync),
       applyMs: meanMs(t.apply, prev.apply),
       watchers: await this.gauge('etcd_debugging_mvcc_watcher_total'),
@@ -62,7 +64,7 @@ export class MetricsSampler {
     }
     return {
       at: this.now(),
-      reads,
+      reads: reads - this.ownReads(),
       writes,
       fsync: await this.histogram('etcd_disk_wal_fsync_duration_seconds'),
       apply: await this.histogram('etcd_disk_backend_commit_duration_seconds'),
