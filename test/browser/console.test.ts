@@ -196,7 +196,7 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       await c.waitHealthy();
     });
 
-    it('auth: a user whose role may only read sees no write control and its delete is refused', async () => {
+    it('auth: a user whose role may only read sees no write control and its delete is refused; a user with one write range gets write controls only there', async () => {
       const c = ctl();
       await run(c, ['put', '/console/ro/key', 'v']);
       for (const args of [
@@ -206,6 +206,12 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
         ['role', 'grant-permission', 'reader', 'read', '/console/', '--prefix'],
         ['user', 'add', 'viewer:viewerpw'],
         ['user', 'grant-role', 'viewer', 'reader'],
+        ['role', 'add', 'editor'],
+        ['role', 'grant-permission', 'editor', 'read', '/console/', '--prefix'],
+        ['role', 'grant-permission', 'editor', 'readwrite', '/console/rw/', '--prefix'],
+        ['user', 'add', 'editor:editorpw'],
+        ['user', 'grant-role', 'editor', 'editor'],
+        ['put', '/console/rw/key', 'w'],
         ['auth', 'enable'],
       ]) {
         await run(c, args);
@@ -238,6 +244,25 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       expect(refused.body).toContain('etcdserver: permission denied');
       const still = await run(c, ['--user', 'root:rootpw', 'get', '/console/ro/key', '--print-value-only']);
       expect(still.trim()).toBe('v');
+
+      // A user who may write only under /console/rw/ gets write controls there and nowhere else.
+      const other = await open(`${cluster().members[1]?.clientUrl ?? ''}/ui/#keys`);
+      const login = other.getByTestId('login-form');
+      await login.locator('input[name=user]').fill('editor');
+      await login.locator('input[name=password]').fill('editorpw');
+      await login.locator('button[type=submit]').click();
+      const openKey = async (key: string, value: string): Promise<void> => {
+        await other.getByTestId('key-lookup').fill(key);
+        await other.getByTestId('key-lookup').press('Enter');
+        await waitFor(`${key} read as editor`, async () => ((await other.getByTestId('key-value').textContent({ timeout: 1000 })) === value ? true : undefined), UI_MS);
+      };
+      await openKey('/console/rw/key', 'w');
+      expect(await other.getByTestId('delete-button').count()).toBe(1);
+      expect(await other.getByTestId('put-button').isEnabled()).toBe(true);
+      await openKey('/console/ro/key', 'v');
+      expect(await other.getByTestId('delete-button').count()).toBe(0);
+      expect(await other.getByTestId('put-button').isEnabled()).toBe(false);
+      await shot(other, 'keys-write-range-user');
     });
   });
 

@@ -38,6 +38,7 @@ export function KeysPage({ ctx }: { ctx: Ctx }) {
         {selected === null && <p class="muted">Choose a key in the tree.</p>}
         {mayWriteSomething(ctx) && (
           <PutForm
+            key={selected ?? ''}
             ctx={ctx}
             initialKey={selected ?? ''}
             onDone={(key, revision) => {

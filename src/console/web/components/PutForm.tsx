@@ -1,5 +1,6 @@
 // Put a key (new or new value) through the gateway, behind a confirmation; only keys the user may write.
-import { useEffect, useState } from 'preact/hooks';
+// The parent remounts it (key=) when another key is chosen, so it starts from that key.
+import { useState } from 'preact/hooks';
 import { errorText } from '../lib/api';
 import { b64 } from '../lib/bytes';
 import { type Ctx, mayWrite } from '../lib/ctx';
@@ -12,7 +13,6 @@ export function PutForm({ ctx, initialKey, onDone }: { ctx: Ctx; initialKey: str
   const [value, setValue] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setKey(initialKey), [initialKey]);
 
   const allowed = key !== '' && mayWrite(ctx, key);
   const put = async (): Promise<void> => {
