@@ -15,7 +15,7 @@ await build({
   entryPoints: [path.join(src, 'main.tsx')],
   outfile: path.join(out, 'app.js'),
   bundle: true,
-  format: 'esm',
+  format: 'iife',
   target: 'es2022',
   minify: true,
   sourcemap: false,
