@@ -232,6 +232,7 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
       await waitFor('the key read as viewer', async () => ((await page.getByTestId('key-value').textContent({ timeout: 1000 })) === 'v' ? true : undefined), UI_MS);
       expect(await page.getByTestId('delete-button').count()).toBe(0);
       expect(await page.getByTestId('put-button').count()).toBe(0);
+      await page.getByTestId('history-row').first().waitFor({ timeout: UI_MS });
       await shot(page, 'keys-read-only-user');
 
       // The server refuses it too: the viewer's own token, straight to the gateway.
@@ -256,12 +257,17 @@ describe.skipIf(pre.skip)('web console in Chromium', () => {
         await other.getByTestId('key-lookup').press('Enter');
         await waitFor(`${key} read as editor`, async () => ((await other.getByTestId('key-value').textContent({ timeout: 1000 })) === value ? true : undefined), UI_MS);
       };
+      // The whole keyspace is not theirs to list: the tree starts from a prefix they may read.
+      await other.getByTestId('key-lookup').fill('/console/');
+      await other.getByTestId('key-lookup').press('Enter');
+      await other.locator('[data-testid=tree-node][data-prefix="/console/rw/"]').waitFor({ timeout: UI_MS });
       await openKey('/console/rw/key', 'w');
       expect(await other.getByTestId('delete-button').count()).toBe(1);
       expect(await other.getByTestId('put-button').isEnabled()).toBe(true);
       await openKey('/console/ro/key', 'v');
       expect(await other.getByTestId('delete-button').count()).toBe(0);
       expect(await other.getByTestId('put-button').isEnabled()).toBe(false);
+      await other.getByTestId('history-row').first().waitFor({ timeout: UI_MS });
       await shot(other, 'keys-write-range-user');
     });
   });

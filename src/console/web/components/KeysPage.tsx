@@ -8,6 +8,8 @@ import { PutForm } from './PutForm';
 export function KeysPage({ ctx }: { ctx: Ctx }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [lookup, setLookup] = useState('');
+  // Where the tree starts: '' (every key), or a prefix for a user who may read only under it.
+  const [root, setRoot] = useState('');
   // Bumped to reload the tree and the key; after a write, they wait for its revision on this member.
   const [tick, setTick] = useState(0);
   const [minRevision, setMinRevision] = useState(0);
@@ -22,16 +24,17 @@ export function KeysPage({ ctx }: { ctx: Ctx }) {
           class="lookup"
           onSubmit={(e) => {
             e.preventDefault();
-            if (lookup !== '') setSelected(lookup);
+            if (lookup.endsWith('/')) setRoot(lookup);
+            else if (lookup !== '') setSelected(lookup);
           }}
         >
-          <input placeholder="open key…" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} data-testid="key-lookup" />
+          <input placeholder="key, or prefix/ to browse" value={lookup} onInput={(e) => setLookup(e.currentTarget.value)} data-testid="key-lookup" />
           <button type="submit">Open</button>
           <button type="button" title="Reload the tree and the key" onClick={() => changed()} data-testid="keys-reload">
             Reload
           </button>
         </form>
-        <PrefixTree ctx={ctx} selected={selected} onSelect={setSelected} tick={tick} minRevision={minRevision} />
+        <PrefixTree ctx={ctx} root={root} selected={selected} onSelect={setSelected} tick={tick} minRevision={minRevision} />
       </aside>
       <div class="detail-pane">
         {selected !== null && <KeyDetail ctx={ctx} keyName={selected} tick={tick} minRevision={minRevision} onChanged={changed} />}

@@ -1,6 +1,6 @@
 // Keys as a prefix tree split at '/', each level loaded from /ui/api/tree when opened, with key counts.
 import { useEffect, useState } from 'preact/hooks';
-import { errorText } from '../lib/api';
+import { ApiError, errorText } from '../lib/api';
 import type { Ctx } from '../lib/ctx';
 import { readAtLeast } from '../lib/read-at-least';
 import type { TreeChild, TreeView } from '../lib/types';
@@ -15,12 +15,18 @@ interface LevelProps {
   minRevision: number;
 }
 
-export function PrefixTree(props: Omit<LevelProps, 'prefix'>) {
+export function PrefixTree({ root, ...props }: Omit<LevelProps, 'prefix'> & { root: string }) {
   return (
     <div class="tree">
-      <TreeLevel {...props} prefix="" />
+      {root !== '' && <p class="muted small mono">{root}</p>}
+      <TreeLevel {...props} prefix={root} />
     </div>
   );
+}
+
+function treeError(e: unknown): string {
+  const msg = errorText(e);
+  return e instanceof ApiError && e.status === 403 ? `${msg} (type a prefix you may read, ending in '/', above)` : msg;
 }
 
 function TreeLevel({ ctx, prefix, selected, onSelect, tick, minRevision }: LevelProps) {
@@ -32,11 +38,11 @@ function TreeLevel({ ctx, prefix, selected, onSelect, tick, minRevision }: Level
         setView(v);
         setError(null);
       })
-      .catch((e: unknown) => setError(errorText(e)));
+      .catch((e: unknown) => setError(treeError(e)));
   }, [ctx.api, prefix, tick, minRevision]);
   if (error !== null) return <ErrorBox error={error} />;
   if (view === null) return <p class="muted small">loading…</p>;
-  if (view.children.length === 0 && prefix === '') return <p class="muted">No keys.</p>;
+  if (view.children.length === 0) return <p class="muted">No keys.</p>;
   return (
     <ul>
       {view.children.map((c) => (
