@@ -34,12 +34,6 @@ export class Api {
 
   constructor(private token: string | null) {}
 
-  withToken(token: string | null): Api {
-    const api = new Api(token);
-    api.onUnauthorized = this.onUnauthorized;
-    return api;
-  }
-
   headers(): Record<string, string> {
     return this.token === null ? {} : { Authorization: this.token };
   }
