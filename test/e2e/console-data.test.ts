@@ -6,6 +6,7 @@ import type { KeyHistory } from '../../src/api/console/history.js';
 import type { LeaseView } from '../../src/api/console/leases.js';
 import type { LockGroup } from '../../src/api/console/locks.js';
 import type { Tree } from '../../src/api/console/tree.js';
+import { EtcdClient } from '../../src/client/index.js';
 import { getJson } from '../support/console-http.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
@@ -83,6 +84,18 @@ describe('history', () => {
     const after = await api<KeyHistory>(`history?key=${encodeURIComponent('/h/d')}`);
     expect(after.body.compactRevision).toBe(del.modRevision);
     expect(after.body.versions.map((v) => (v.deleted ? 'DELETE' : Buffer.from(v.value, 'base64').toString()))).toEqual(['c']);
+  });
+
+  it('gives at most the 100 newest versions', async () => {
+    const client = new EtcdClient([f.node.endpoint], { timeoutMs: 10_000 });
+    try {
+      for (let i = 1; i <= 120; i++) await client.put('/h/many', String(i));
+    } finally {
+      client.close();
+    }
+    const r = await api<KeyHistory>(`history?key=${encodeURIComponent('/h/many')}`);
+    expect(r.body.versions).toHaveLength(100);
+    expect(r.body.versions.map((v) => v.version)).toEqual(Array.from({ length: 100 }, (_, i) => 120 - i));
   });
 
   it('answers a key that never existed with no versions', async () => {
