@@ -9,7 +9,8 @@ COPY proto ./proto
 COPY scripts ./scripts
 COPY src ./src
 # The product build only (tsconfig.json: src/ without its tests); tests and tools are not shipped.
-RUN npm run gen && npx tsc -p tsconfig.json && npm prune --omit=dev
+# The web console is bundled here too (esbuild, a dev dependency) into dist/console.
+RUN npm run gen && npx tsc -p tsconfig.json && npm run build:console && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -17,6 +18,7 @@ WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/console ./dist/console
 # raftkvctl on the PATH: `docker exec n1 raftkvctl member list -w table`.
 RUN printf '#!/bin/sh\nexec node /app/dist/src/bin/raftkvctl.js "$@"\n' > /usr/local/bin/raftkvctl \
  && chmod 755 /usr/local/bin/raftkvctl \
