@@ -115,7 +115,9 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
     const sh = (script: string): string[] =>
       d().docker(['run', '--rm', '--entrypoint', 'sh', 'raftkv:local', '-c', script]).trim().split('\n').filter((l) => l !== '');
     expect(sh('ls -A /app').sort()).toEqual(['dist', 'node_modules', 'package.json']);
-    expect(sh('ls -A /app/dist')).toEqual(['src']);
+    // The daemon, and the web console's bundle (built at image build time).
+    expect(sh('ls -A /app/dist').sort()).toEqual(['console', 'src']);
+    expect(sh('ls -A /app/dist/console').sort()).toEqual(['app.css', 'app.js', 'index.html']);
     expect(sh('find /app/dist -name "*.test.js" -o -name "test" -o -name "*.ts"'), 'test files in the image').toEqual([]);
     // What `npm prune --omit=dev` keeps: production dependencies and what they need.
     const modules = new Set(sh('cd /app/node_modules && ls -d * @*/*'));
@@ -132,6 +134,11 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
       expect(r.status, `${n} on 127.0.0.1:${HOST_PORTS[n]}: ${r.stderr}`).toBe(0);
       expect(r.stdout + r.stderr).toContain(`127.0.0.1:${HOST_PORTS[n]} is healthy`);
     }
+    // The web console is served from the image's bundle.
+    const page = await fetch(`http://127.0.0.1:${HOST_PORTS.n1}/ui/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('app.js');
   });
 
   it('runs the tutorial lines with raftkvctl inside the containers', () => {
