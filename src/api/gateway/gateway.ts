@@ -35,6 +35,28 @@ function writeError(res: ServerResponse, code: grpc.status, message: string, cal
 }
 
 /**
+ * An error answered while the client is still sending its body: the answer is written whole at
+ * once, but the connection ends only after the body (which readAll drops), because closing a
+ * socket with unread bytes resets it, and a reset can discard the answer on the client's side
+ * before it is read.
+ */
+function answerBeforeBodyEnds(req: IncomingMessage, res: ServerResponse, code: grpc.status, message: string): void {
+  const body = errorBody(code, message);
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.writeHead(httpStatusOf(code));
+  res.write(body);
+  const end = (): void => {
+    if (!res.writableEnded) res.end();
+  };
+  if (req.complete || req.destroyed) end();
+  else {
+    req.once('end', end);
+    req.once('close', end);
+  }
+}
+
+/**
  * grpc-gateway's incoming header mapping: `Grpc-Metadata-<key>` headers, and Authorization. A
  * header grpc-js cannot carry as metadata (a key or value outside what gRPC allows, e.g. non-ASCII
  * octets, or a `-bin` key) is left out: grpc-js throws on it, and a request must not take the
@@ -137,7 +159,7 @@ export class JsonGateway {
     const body = await readAll(req, this.limit);
     if (body === undefined) {
       res.shouldKeepAlive = false;
-      writeError(res, ERR.requestTooLarge.code, ERR.requestTooLarge.message, false);
+      answerBeforeBodyEnds(req, res, ERR.requestTooLarge.code, ERR.requestTooLarge.message);
       return;
     }
     const parsed = readBody(body);
