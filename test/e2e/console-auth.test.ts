@@ -6,7 +6,7 @@ import type { ClusterView } from '../../src/api/console/cluster-view.js';
 import type { KeyHistory } from '../../src/api/console/history.js';
 import type { Tree } from '../../src/api/console/tree.js';
 import { enableAppAuth } from '../support/auth-rpc.js';
-import { getJson, openSse, request } from '../support/console-http.js';
+import { getJson, openSse, request, sameLeaseId } from '../support/console-http.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
 import { useNode } from '../support/suite.js';
@@ -71,9 +71,10 @@ describe('console with auth enabled', () => {
     for (const k of ['/app/leased', '/other/leased']) expect((await root(['put', k, 'v', `--lease=${id}`])).code).toBe(0);
     const asUser = await getJson<{ leases: { id: string; keys: string[] }[] }>(`${f.node.clientUrl}/ui/api/leases`, { headers: { Authorization: await tokenOf('u', 'upw') } });
     expect(asUser.status).toBe(200);
-    expect(asUser.body.leases.find((l) => l.id === id)?.keys).toEqual(['/app/leased']);
+    const same = (l: { id: string }): boolean => sameLeaseId(l.id, id ?? '');
+    expect(asUser.body.leases.find(same)?.keys).toEqual(['/app/leased']);
     const asRoot = await getJson<{ leases: { id: string; keys: string[] }[] }>(`${f.node.clientUrl}/ui/api/leases`, { headers: { Authorization: await tokenOf('root', 'rootpw') } });
-    expect([...(asRoot.body.leases.find((l) => l.id === id)?.keys ?? [])].sort()).toEqual(['/app/leased', '/other/leased']);
+    expect([...(asRoot.body.leases.find(same)?.keys ?? [])].sort()).toEqual(['/app/leased', '/other/leased']);
   });
 
   it('shows root everything', async () => {

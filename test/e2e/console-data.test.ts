@@ -7,7 +7,7 @@ import type { LeaseView } from '../../src/api/console/leases.js';
 import type { LockGroup } from '../../src/api/console/locks.js';
 import type { Tree } from '../../src/api/console/tree.js';
 import { EtcdClient } from '../../src/client/index.js';
-import { getJson } from '../support/console-http.js';
+import { getJson, sameLeaseId } from '../support/console-http.js';
 import { prereqs } from '../support/env.js';
 import { waitFor } from '../support/proc.js';
 import { useNode } from '../support/suite.js';
@@ -114,7 +114,7 @@ describe('leases and locks', () => {
     await ok(['put', '/l/b', '2', `--lease=${id}`]);
     const r = await api<{ leases: LeaseView[] }>('leases');
     expect(r.status).toBe(200);
-    const l = r.body.leases.find((x) => x.id === id);
+    const l = r.body.leases.find((x) => sameLeaseId(x.id, id ?? ''));
     expect(l?.grantedTtl).toBe(300);
     expect(l?.ttl).toBeGreaterThan(0);
     expect(l?.ttl).toBeLessThanOrEqual(300);

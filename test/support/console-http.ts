@@ -111,3 +111,11 @@ export function openSse(url: string, o: RequestOptions = {}): SseStream {
   req.end();
   return s;
 }
+
+/**
+ * Whether a lease ID from the console API (hex, unpadded) is the one etcdctl printed (hex,
+ * zero-padded to 16 digits): a string comparison misses IDs that start with a zero.
+ */
+export function sameLeaseId(apiId: string, etcdctlId: string): boolean {
+  return BigInt(`0x${apiId}`) === BigInt(`0x${etcdctlId}`);
+}
