@@ -26,7 +26,9 @@ export class MemberStatuses {
     try {
       return { ok: true, value: await entry.client.status() };
     } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      // grpc-js ends a failed dial's message with an empty "Resolution note:"; it says nothing.
+      const message = e instanceof Error ? e.message : String(e);
+      return { ok: false, error: message.replace(/\s*Resolution note:\s*$/, '') };
     }
   }
 
