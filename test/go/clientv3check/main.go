@@ -381,6 +381,11 @@ func checkWatch() error {
 	if _, err := writer.Compact(ctx, revs[30]); err != nil {
 		return err
 	}
+	// The compaction was applied by the writer's member; a linearizable read through the
+	// watcher's member waits until that member has applied it too (etcd has the same race).
+	if _, err := cli.Get(ctx, "/go/watch/"); err != nil {
+		return err
+	}
 	old := cli.Watch(ctx, "/go/watch/", clientv3.WithPrefix(), clientv3.WithRev(revs[10]))
 	select {
 	case resp, ok := <-old:
