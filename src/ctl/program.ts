@@ -6,8 +6,8 @@ import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { registerCheckCommands } from './check-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
-import { installGroupHelp } from './group-help.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
+import { installHelp, unknownFlagMessage } from './help/install.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
@@ -54,18 +54,15 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
     });
-  installGroupHelp(program);
+  installHelp(program);
   return program;
 }
 
 /** Commander's parse errors in cobra's (etcdctl's) words where they differ. */
 function commanderMessage(e: CommanderError): string {
   const msg = e.message.replace(/^error: /, '');
-  const opt = /^unknown option '(.*)'/.exec(msg);
-  if (opt !== null) {
-    const flag = opt[1]!;
-    return flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
-  }
+  const flag = unknownFlagMessage(msg);
+  if (flag !== undefined) return flag;
   const cmd = /^unknown command '(.*)'/.exec(msg);
   if (cmd !== null) return `unknown command "${cmd[1]}" for "raftkvctl"`;
   return msg;
