@@ -1,7 +1,7 @@
 // raftkvctl's command tree (commander) and its error handling: every failure
 // becomes "Error: <message>" on stderr and one of etcdctl's exit codes.
 import { Command, CommanderError } from 'commander';
-import { ETCD_RELEASE } from '../version.js';
+import { CTL_API_VERSION, ETCD_RELEASE } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { registerCheckCommands } from './check-commands.js';
@@ -21,8 +21,6 @@ import { registerRoleCommands } from './role-commands.js';
 import { registerTxnCommand } from './txn-command.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerWatchCommand } from './watch-command.js';
-
-export const API_VERSION = '3.4';
 
 export function buildProgram(): Command {
   const program = addGlobalFlags(new Command('raftkvctl').description('A simple command line client for raftkv (etcd v3 API)'))
@@ -52,7 +50,7 @@ export function buildProgram(): Command {
     .argument('[args...]')
     // etcdctl's words exactly (raftkvctl stands in for etcdctl 3.4); arguments are ignored, as there.
     .action(() => {
-      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
+      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${CTL_API_VERSION}\n`);
     });
   installHelp(program);
   return program;

@@ -1,12 +1,11 @@
 // etcdctl's help template (ctlv3/command/help.go in etcd 3.4) rendered for one
 // command of ETCDCTL_COMMANDS. Usage lines name the program "etcdctl", as
 // etcdctl's do: raftkvctl stands in for it byte for byte.
-import { ETCD_RELEASE } from '../../version.js';
+import { CTL_API_VERSION, ETCD_RELEASE } from '../../version.js';
 import { ETCDCTL_COMMANDS, type CommandHelp, type FlagHelp } from './commands.js';
 import { tabwrite } from './tabwriter.js';
 
 const ROOT_NAME = 'etcdctl';
-const API_VERSION = '3.4';
 
 const byPath = new Map(ETCDCTL_COMMANDS.map((c) => [c.path, c]));
 
@@ -58,7 +57,7 @@ export function renderHelp(path: string, opts: RenderOptions = {}): string {
   const out = ['NAME:', `\t${root ? ROOT_NAME : path} - ${cmd.short}`, '', 'USAGE:', `\t${usage}`];
   if (root) out.push('', 'VERSION:', `\t${ETCD_RELEASE}`);
   if (descendants.length > 0) {
-    out.push('', 'API VERSION:', `\t${API_VERSION}`, '', '', 'COMMANDS:');
+    out.push('', 'API VERSION:', `\t${CTL_API_VERSION}`, '', '', 'COMMANDS:');
     const from = root ? 0 : path.length + 1;
     out.push(...leaves.map((c) => `\t${c.path.slice(from)}\t${c.short}`));
   }
