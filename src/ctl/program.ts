@@ -61,8 +61,6 @@ function commanderMessage(e: CommanderError): string {
   const msg = e.message.replace(/^error: /, '');
   const flag = unknownFlagMessage(msg);
   if (flag !== undefined) return flag;
-  const cmd = /^unknown command '(.*)'/.exec(msg);
-  if (cmd !== null) return `unknown command "${cmd[1]}" for "raftkvctl"`;
   return msg;
 }
 

@@ -20,6 +20,11 @@ export function unknownFlagMessage(message: string): string | undefined {
   return flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
 }
 
+/** A first word naming no command (raftkvctl names itself here, unlike in help). */
+function unknownCommand(word: string): CtlError {
+  return new CtlError(`unknown command "${word}" for "raftkvctl"`, ExitCode.Error);
+}
+
 function hook(cmd: Command): void {
   const path = commandPath(cmd);
   if (findHelp(path) === undefined) throw new Error(`raftkvctl command "${path}" has no etcdctl help`);
@@ -28,6 +33,9 @@ function hook(cmd: Command): void {
   cmd.exitOverride((err) => {
     const flagError = err.code === 'commander.unknownOption' ? unknownFlagMessage(err.message) : undefined;
     if (flagError === undefined) throw err;
+    // cobra looks the command up before parsing flags: `raftkvctl nosuch --bogus` is an unknown command.
+    const first = cmd.args[0];
+    if (cmd.parent === null && first !== undefined && !first.startsWith('-')) throw unknownCommand(first);
     // cobra: "Error: …" and an empty usage line on stderr (etcdctl's usage goes to stdout), then etcdctl's own "Error: …".
     process.stdout.write(renderHelp(path));
     process.stderr.write(`Error: ${flagError}\n\n`);
@@ -72,7 +80,7 @@ export function installHelp(program: Command): void {
   hook(program);
   // etcdctl alone prints its help on stdout and succeeds; commander would print it on stderr and fail.
   program.argument('[command...]').action((words: string[]) => {
-    if (words.length > 0) throw new CtlError(`unknown command "${words[0]!}" for "raftkvctl"`, ExitCode.Error);
+    if (words.length > 0) throw unknownCommand(words[0]!);
     process.stdout.write(renderHelp(''));
   });
 }
