@@ -1,6 +1,7 @@
 // etcdctl's help, byte for byte: `--help`, `-h`, `help [command]` for the root
-// and every command raftkvctl shares with etcdctl 3.4, and an unknown flag
-// (help on stdout, the error on stderr, exit 1). No server is involved.
+// and every command raftkvctl shares with etcdctl 3.4, a command group given
+// alone, and an unknown flag (help on stdout, the error on stderr, exit 1).
+// No server is involved.
 // raftkvctl names itself "etcdctl" in help, as etcdctl does, so the outputs
 // are compared unchanged.
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,9 @@ const CASES: string[][] = [
   [], ['--help'], ['-h'], ['help'], ['help', 'nosuch'], ['help', 'member', 'nosuch'], ['--bogus'],
   ...COMMANDS.flatMap((c) => [[...c, '--help'], ['help', ...c]]),
   ['member', '-h'], ['get', '--help', 'k'],
+  // A group alone or with an unknown subcommand: its help, status 0.
+  ...COMMANDS.filter((c) => COMMANDS.some((d) => d.length > 1 && d[0] === c[0]) && c.length === 1),
+  ['member', 'nosuch'], ['lease', 'x', 'y'],
   ['member', '--bogus'], ['member', 'add', '--bogus'], ['get', '--bogus', 'k'], ['get', '-z', 'k'], ['endpoint', 'status', '--bogus'],
 ];
 
