@@ -37,6 +37,8 @@ const CASES: string[][] = [
   // A group alone or with an unknown subcommand: its help, status 0.
   ...COMMANDS.filter((c) => COMMANDS.some((d) => d.length > 1 && d[0] === c[0]) && c.length === 1),
   ['member', 'nosuch'], ['lease', 'x', 'y'],
+  // cobra's order: flags are parsed before help is shown; a word after -h/--help is taken as its value.
+  ['get', '--bogus', '--help'], ['get', '-hz'], ['get', '--help=false', '--bogus'], ['member', '--help', 'add'], ['endpoint', '--cluster', '--help'],
   ['member', '--bogus'], ['member', 'add', '--bogus'], ['get', '--bogus', 'k'], ['get', '-z', 'k'], ['endpoint', 'status', '--bogus'],
 ];
 

@@ -1,8 +1,10 @@
 // Hooks etcdctl's help into raftkvctl's commander tree, so commander never
 // prints its own: `-h/--help` on any command, `help [command]`, a command
 // group given without a subcommand, and an unknown flag (etcdctl prints the
-// command's help on stdout, then fails with the error).
-import type { Command } from 'commander';
+// command's help on stdout, then fails with the error). -h/--help is an
+// ordinary flag, as in cobra: flags are parsed (and an unknown one refused)
+// before the help is shown.
+import { CommanderError, type Command } from 'commander';
 import { CtlError, ExitCode } from '../exit.js';
 import { findHelp, renderHelp } from './render.js';
 
@@ -17,7 +19,8 @@ export function unknownFlagMessage(message: string): string | undefined {
   const opt = /unknown option '(.*)'/.exec(message);
   if (opt === null) return undefined;
   const flag = opt[1]!;
-  return flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
+  // pflag names a long flag without its "=value".
+  return flag.startsWith('--') ? `unknown flag: ${flag.replace(/=.*/, '')}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
 }
 
 /** A first word naming no command (raftkvctl names itself here, unlike in help). */
@@ -29,6 +32,9 @@ function hook(cmd: Command): void {
   const path = commandPath(cmd);
   if (findHelp(path) === undefined) throw new Error(`raftkvctl command "${path}" has no etcdctl help`);
   cmd.helpCommand(false);
+  cmd.helpOption(false);
+  cmd.option('-h, --help', `help for ${cmd.parent === null ? 'etcdctl' : cmd.name()}`);
+  // Commander is never to print its own help; should it try, it prints etcdctl's.
   cmd.configureHelp({ formatHelp: () => renderHelp(path) });
   cmd.exitOverride((err) => {
     const flagError = err.code === 'commander.unknownOption' ? unknownFlagMessage(err.message) : undefined;
@@ -74,10 +80,51 @@ function helpCommand(program: Command): void {
     });
 }
 
+/** Whether `flag` ("--name" or "-n") is one of `cmd`'s boolean flags. */
+function isBoolFlag(cmd: Command, flag: string): boolean {
+  const o = cmd.options.find((opt) => opt.long === flag || opt.short === flag);
+  return o !== undefined && !o.required && !o.optional;
+}
+
+/**
+ * The command whose help `args` ask for, as cobra finds it before parsing
+ * flags: a flag without "=value" that is not one of the command's own booleans
+ * (-h/--help is not one yet) is taken to swallow the next word, so
+ * `member --help add` is help for member.
+ */
+function helpTarget(root: Command, args: readonly string[]): Command {
+  let cur = root;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && (a === '-h' || a === '--help' || !isBoolFlag(cur, a))) i++;
+      continue;
+    }
+    const sub = cur.commands.find((c) => c.name() === a);
+    if (sub === undefined) break;
+    cur = sub;
+  }
+  return cur;
+}
+
+/** -h/--help given to the command about to run or to any command above it (which then parsed it). */
+function helpRequested(cmd: Command): boolean {
+  for (let c: Command | null = cmd; c !== null; c = c.parent) if (c.opts()['help'] === true) return true;
+  return false;
+}
+
 /** Installs etcdctl's help on `program` and every command under it (call after adding all commands). */
 export function installHelp(program: Command): void {
   helpCommand(program);
   hook(program);
+  program.hook('preAction', (root, cmd) => {
+    if (!helpRequested(cmd)) return;
+    // rawArgs: the argv parse() was given (set by commander, missing from its typings).
+    const argv = (root as Command & { readonly rawArgs: readonly string[] }).rawArgs;
+    process.stdout.write(renderHelp(commandPath(helpTarget(root, argv.slice(2)))));
+    throw new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)');
+  });
   // etcdctl alone prints its help on stdout and succeeds; commander would print it on stderr and fail.
   program.argument('[command...]').action((words: string[]) => {
     if (words.length > 0) throw unknownCommand(words[0]!);
