@@ -70,15 +70,19 @@ async function checkHealth(c: EtcdClient): Promise<{ tookNs: bigint; error: stri
 }
 
 export function registerEndpointCommands(program: Command): void {
-  const endpoint = program.command('endpoint').description('Endpoint related commands');
+  // --cluster is persistent in etcdctl: `endpoint --cluster health` works too.
+  const endpoint = program
+    .command('endpoint')
+    .description('Endpoint related commands')
+    .option('--cluster', 'use all endpoints from the cluster member list');
 
   endpoint
     .command('status')
     .description('Prints out the status of endpoints specified in `--endpoints` flag')
     .option('--cluster', 'use all endpoints from the cluster member list')
-    .action(async (flags: { cluster?: boolean }, cmd: Command) => {
+    .action(async (_flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
-      const results = await perEndpoint(g, await targetEndpoints(g, flags.cluster === true), (c) => c.status());
+      const results = await perEndpoint(g, await targetEndpoints(g, cmd.optsWithGlobals<{ cluster?: boolean }>().cluster === true), (c) => c.status());
       const ok: EndpointStatus[] = [];
       for (const r of results) {
         if (r.result !== undefined) ok.push({ endpoint: r.endpoint, status: r.result });
@@ -102,7 +106,7 @@ export function registerEndpointCommands(program: Command): void {
       const g = readGlobals(cmd);
       const rev = Number(flags.rev);
       if (!Number.isInteger(rev)) throw new CtlError(`invalid --rev ${flags.rev}`, ExitCode.BadArgs);
-      const results = await perEndpoint(g, await targetEndpoints(g, flags.cluster === true), (c) => c.hashKV(rev));
+      const results = await perEndpoint(g, await targetEndpoints(g, cmd.optsWithGlobals<{ cluster?: boolean }>().cluster === true), (c) => c.hashKV(rev));
       const ok: EndpointHash[] = [];
       for (const r of results) {
         if (r.result !== undefined) ok.push({ endpoint: r.endpoint, hash: r.result });
@@ -121,9 +125,9 @@ export function registerEndpointCommands(program: Command): void {
     .command('health')
     .description('Checks the healthiness of endpoints specified in `--endpoints` flag')
     .option('--cluster', 'use all endpoints from the cluster member list')
-    .action(async (flags: { cluster?: boolean }, cmd: Command) => {
+    .action(async (_flags: object, cmd: Command) => {
       const g = readGlobals(cmd);
-      const results = await perEndpoint(g, await targetEndpoints(g, flags.cluster === true), checkHealth);
+      const results = await perEndpoint(g, await targetEndpoints(g, cmd.optsWithGlobals<{ cluster?: boolean }>().cluster === true), checkHealth);
       const list: EndpointHealth[] = results.map((r) => {
         const h = r.result ?? { tookNs: 0n, error: errorMessage(r.error) };
         return { endpoint: r.endpoint, healthy: h.error === '', tookNs: h.tookNs, error: h.error };

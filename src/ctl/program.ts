@@ -1,13 +1,13 @@
 // raftkvctl's command tree (commander) and its error handling: every failure
 // becomes "Error: <message>" on stderr and one of etcdctl's exit codes.
 import { Command, CommanderError } from 'commander';
-import { ETCD_RELEASE } from '../version.js';
+import { CTL_API_VERSION, ETCD_RELEASE } from '../version.js';
 import { addGlobalFlags, normalizeBoolFlags } from './globals.js';
 import { registerAuthCommands } from './auth-commands.js';
 import { registerCheckCommands } from './check-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
-import { installGroupHelp } from './group-help.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
+import { installHelp, unknownFlagMessage } from './help/install.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
@@ -21,8 +21,6 @@ import { registerRoleCommands } from './role-commands.js';
 import { registerTxnCommand } from './txn-command.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerWatchCommand } from './watch-command.js';
-
-export const API_VERSION = '3.4';
 
 export function buildProgram(): Command {
   const program = addGlobalFlags(new Command('raftkvctl').description('A simple command line client for raftkv (etcd v3 API)'))
@@ -52,22 +50,17 @@ export function buildProgram(): Command {
     .argument('[args...]')
     // etcdctl's words exactly (raftkvctl stands in for etcdctl 3.4); arguments are ignored, as there.
     .action(() => {
-      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${API_VERSION}\n`);
+      process.stdout.write(`etcdctl version: ${ETCD_RELEASE}\nAPI version: ${CTL_API_VERSION}\n`);
     });
-  installGroupHelp(program);
+  installHelp(program);
   return program;
 }
 
 /** Commander's parse errors in cobra's (etcdctl's) words where they differ. */
 function commanderMessage(e: CommanderError): string {
   const msg = e.message.replace(/^error: /, '');
-  const opt = /^unknown option '(.*)'/.exec(msg);
-  if (opt !== null) {
-    const flag = opt[1]!;
-    return flag.startsWith('--') ? `unknown flag: ${flag}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
-  }
-  const cmd = /^unknown command '(.*)'/.exec(msg);
-  if (cmd !== null) return `unknown command "${cmd[1]}" for "raftkvctl"`;
+  const flag = unknownFlagMessage(msg);
+  if (flag !== undefined) return flag;
   return msg;
 }
 
