@@ -4,33 +4,8 @@
 import type { Member } from '../../cluster/member-store.js';
 import type * as rpc from '../../gen/etcdserverpb.js';
 import type { Result } from '../../mvcc/types.js';
-
-export interface MemberView {
-  id: string;
-  name: string;
-  role: 'leader' | 'follower' | 'learner' | 'unreachable';
-  term: number;
-  commitIndex: number;
-  appliedIndex: number;
-  /** The leader's commit index minus this member's applied index. */
-  lag: number;
-  dbSize: number;
-  dbSizeInUse: number;
-  alarms: string[];
-  version: string;
-  clientURLs: string[];
-  peerURLs: string[];
-  error?: string;
-}
-
-export interface ClusterView {
-  at: number;
-  memberId: string;
-  leaderId: string;
-  term: number;
-  leaderSince: number | null;
-  members: MemberView[];
-}
+import type { MemberView, ClusterView } from './api-types.js';
+export type { MemberView, ClusterView } from './api-types.js';
 
 /** What the view is made of, handed in by the composition root. */
 export interface ClusterSource {

@@ -1,12 +1,6 @@
 // GET /ui/api/config: what the front end needs before it asks anything else (open to all).
-
-export interface ConsoleConfig {
-  readOnly: boolean;
-  authEnabled: boolean;
-  memberId: string;
-  name: string;
-  version: string;
-}
+import type { ConsoleConfig } from './api-types.js';
+export type { ConsoleConfig } from './api-types.js';
 
 export interface ConfigSource {
   readOnly: boolean;

@@ -10,24 +10,11 @@ import * as rpc from '../../gen/etcdserverpb.js';
 import type { Result } from '../../mvcc/types.js';
 import { ERR, type EtcdError } from '../errors.js';
 import type { MemberCalls } from './member-calls.js';
+import type { KeyVersion, KeyHistory } from './api-types.js';
+export type { KeyVersion, KeyHistory } from './api-types.js';
 
 const MAX_VERSIONS = 100;
 const MAX_CALLS = 600;
-
-export interface KeyVersion {
-  modRevision: number;
-  createRevision: number;
-  version: number;
-  lease: string;
-  value: string;
-  deleted: boolean;
-}
-
-export interface KeyHistory {
-  key: string;
-  compactRevision: number;
-  versions: KeyVersion[];
-}
 
 /** The key at a revision: its kv, undefined when absent, 'compacted' when the revision is gone. */
 type At = mvccpb.KeyValue | undefined | 'compacted';

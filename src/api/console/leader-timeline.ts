@@ -1,14 +1,7 @@
 // The leader timeline: what this member's own Raft reported about leaders and terms, kept as the
 // last MAX_EVENTS events (a bounded ring), with listeners for the event streams.
-
-export interface LeaderEvent {
-  at: number;
-  term: number;
-  /** The leader's member ID in hex, "0" for none. */
-  leaderId: string;
-  /** elected: a leader for a (new) term; lost: no leader any more; election: a new term began without a leader. */
-  kind: 'elected' | 'lost' | 'election';
-}
+import type { LeaderEvent } from './api-types.js';
+export type { LeaderEvent } from './api-types.js';
 
 const MAX_EVENTS = 100;
 

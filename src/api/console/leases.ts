@@ -4,16 +4,11 @@ import * as rpc from '../../gen/etcdserverpb.js';
 import type { Result } from '../../mvcc/types.js';
 import { ERR, type EtcdError } from '../errors.js';
 import type { MemberCalls } from './member-calls.js';
+import type { LeaseView } from './api-types.js';
+export type { LeaseView } from './api-types.js';
 
 const MAX_LEASES = 1000;
 const CONCURRENCY = 16;
-
-export interface LeaseView {
-  id: string;
-  ttl: number;
-  grantedTtl: number;
-  keys: string[];
-}
 
 /** The leases with their keys as bytes (the locks view reads them too). */
 export async function leaseList(calls: MemberCalls, token: string | undefined): Promise<Result<{ id: bigint; ttl: number; grantedTtl: number; keys: Buffer[] }[], EtcdError>> {

@@ -10,22 +10,10 @@ import type { Result } from '../../mvcc/types.js';
 import type { EtcdError } from '../errors.js';
 import { leaseList } from './leases.js';
 import type { MemberCalls } from './member-calls.js';
+import type { LockEntry, LockGroup } from './api-types.js';
+export type { LockEntry, LockGroup } from './api-types.js';
 
 const MAX_PER_GROUP = 1000;
-
-export interface LockEntry {
-  key: string;
-  lease: string;
-  createRevision: number;
-  value: string;
-}
-
-export interface LockGroup {
-  prefix: string;
-  kind: 'lock' | 'election';
-  holder: LockEntry;
-  waiters: LockEntry[];
-}
 
 export async function locks(calls: MemberCalls, token: string | undefined): Promise<Result<{ groups: LockGroup[] }, EtcdError>> {
   const ls = await leaseList(calls, token);

@@ -2,15 +2,8 @@
 // (from the gRPC counters, so the JSON gateway's calls count too, less the console's own reads),
 // the mean WAL fsync and backend commit (apply) latency over the interval, and the watchers open.
 import type { Registry } from 'prom-client';
-
-export interface MetricsSample {
-  at: number;
-  writesPerSec: number;
-  readsPerSec: number;
-  fsyncMs: number;
-  applyMs: number;
-  watchers: number;
-}
+import type { MetricsSample } from './api-types.js';
+export type { MetricsSample } from './api-types.js';
 
 const READS = new Set(['Range']);
 const WRITES = new Set(['Put', 'DeleteRange', 'Txn', 'Compact']);

@@ -6,24 +6,12 @@ import * as rpc from '../../gen/etcdserverpb.js';
 import type { Result } from '../../mvcc/types.js';
 import type { EtcdError } from '../errors.js';
 import type { MemberCalls } from './member-calls.js';
+import type { TreeChild, Tree } from './api-types.js';
+export type { TreeChild, Tree } from './api-types.js';
 
 const PAGE = 1000;
 const MAX_KEYS = 10_000;
 const SLASH = 0x2f;
-
-export interface TreeChild {
-  name: string;
-  prefix: string;
-  count: number;
-  isKey: boolean;
-}
-
-export interface Tree {
-  prefix: string;
-  revision: number;
-  children: TreeChild[];
-  truncated: boolean;
-}
 
 export async function tree(calls: MemberCalls, token: string | undefined, prefix: string): Promise<Result<Tree, EtcdError>> {
   const p = Buffer.from(prefix, 'utf8');

@@ -1,106 +1,12 @@
-// The shapes of /ui/api/* answers (CONSOLE-CONTRACT.md) and of the JSON gateway answers the console reads.
+// The shapes of /ui/api/* answers (shared with the server, src/api/console/api-types.ts) and of the
+// JSON gateway answers the console reads.
 
-export interface ConsoleConfig {
-  readOnly: boolean;
-  authEnabled: boolean;
-  memberId: string;
-  name: string;
-  version: string;
-}
+export type { ConsoleConfig, MemberView, ClusterView, LeaderEvent, MetricsSample, TreeChild, KeyVersion, LeaseView, LockEntry, LockGroup } from '../../../api/console/api-types.js';
+import type { KeyHistory, MemberView, Tree } from '../../../api/console/api-types.js';
 
-export type MemberRole = 'leader' | 'follower' | 'learner' | 'unreachable';
-
-export interface MemberView {
-  id: string;
-  name: string;
-  role: MemberRole;
-  term: number;
-  commitIndex: number;
-  appliedIndex: number;
-  lag: number;
-  dbSize: number;
-  dbSizeInUse: number;
-  alarms: string[];
-  version: string;
-  clientURLs: string[];
-  peerURLs: string[];
-  error?: string;
-}
-
-export interface ClusterView {
-  at: number;
-  memberId: string;
-  leaderId: string;
-  term: number;
-  leaderSince: number | null;
-  members: MemberView[];
-}
-
-export interface LeaderEvent {
-  at: number;
-  term: number;
-  leaderId: string;
-  kind: 'elected' | 'lost' | 'election';
-}
-
-export interface MetricsSample {
-  at: number;
-  writesPerSec: number;
-  readsPerSec: number;
-  fsyncMs: number;
-  applyMs: number;
-  watchers: number;
-}
-
-export interface TreeChild {
-  name: string;
-  prefix: string;
-  count: number;
-  isKey: boolean;
-}
-
-export interface TreeView {
-  prefix: string;
-  revision: number;
-  children: TreeChild[];
-  truncated: boolean;
-}
-
-export interface KeyVersion {
-  modRevision: number;
-  createRevision: number;
-  version: number;
-  lease: string;
-  value: string;
-  deleted: boolean;
-}
-
-export interface HistoryView {
-  key: string;
-  compactRevision: number;
-  versions: KeyVersion[];
-}
-
-export interface LeaseView {
-  id: string;
-  ttl: number;
-  grantedTtl: number;
-  keys: string[];
-}
-
-export interface LockEntry {
-  key: string;
-  lease: string;
-  createRevision: number;
-  value: string;
-}
-
-export interface LockGroup {
-  prefix: string;
-  kind: 'lock' | 'election';
-  holder: LockEntry;
-  waiters: LockEntry[];
-}
+export type MemberRole = MemberView['role'];
+export type TreeView = Tree;
+export type HistoryView = KeyHistory;
 
 /** A key-value as the gateway writes it: bytes base64, int64 as strings, zero fields left out. */
 export interface GatewayKv {
