@@ -152,6 +152,12 @@ export class Normalizer {
     out = out.replace(/("(?:ClusterID|MemberID|Lease)" : )(\d+)/g, dec);
     out = out.replace(/(memberID:)(\d+)/g, dec);
     out = out.replace(/(^|[^0-9a-zA-Z])([0-9a-f]{16})(?![0-9a-zA-Z])/g, hex);
+    // etcdctl's member add/remove/update/promote lines print the cluster ID as %16x: padded with
+    // spaces, so an ID with a leading zero digit has two spaces before it. The padding goes too.
+    out = out.replace(/ (to|from|in) cluster +([0-9a-f]+)(?![0-9a-zA-Z])/g, (whole: string, word: string, v: string) => {
+      const l = this.hex.get(v);
+      return l === undefined ? whole : ` ${word} cluster ${l}`;
+    });
     out = out.replace(/(^)([0-9a-f]+)(?=, )/gm, hex);
     out = out.replace(/(<EP>, )([0-9a-f]+)(?=, )/g, hex);
     out = out.replace(/(\| +)([0-9a-f]+)(?= \|)/g, hex);
