@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCI, REPO_ROOT } from '../support/env.js';
+import { prereqsFrom, REPO_ROOT } from '../support/env.js';
 import { hostNet, missingDockerTools, PrivateDocker, restoreHostNet, type HostNet } from '../support/private-docker.js';
 
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
@@ -22,8 +22,8 @@ const HOST_PORTS: Record<Name, number> = { n1: 2379, n2: 22379, n3: 32379 };
 const BASE_CACHE = path.join(os.tmpdir(), 'raftkv-base-image-cache');
 const RAFTKVCTL = path.join(REPO_ROOT, 'dist', 'src', 'bin', 'raftkvctl.js');
 
-const missing = missingDockerTools();
-const skip = missing.length > 0 && !isCI;
+const pre = prereqsFrom(missingDockerTools());
+const skip = pre.skip;
 
 async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -77,7 +77,7 @@ describe.skipIf(skip)('docker-compose.yml, built and run with a private dockerd'
   const localGet = (name: Name, key: string): string => ctl(name, 'get', key, '--print-value-only', '--consistency=s').trim();
 
   beforeAll(async () => {
-    if (missing.length > 0) throw new Error(`required tool missing under CI=true: ${missing.join('; ')}`);
+    pre.assert();
     netBefore = hostNet();
     docker = await PrivateDocker.start(mkdtempSync(path.join(os.tmpdir(), 'raftkv-dockerd-')));
     const base = spawnSync(path.join(REPO_ROOT, 'scripts', 'build-base-image.sh'), ['--cache', BASE_CACHE], {

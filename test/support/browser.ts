@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type Prereqs, REPO_ROOT, isCI } from './env.js';
+import { type Prereqs, REPO_ROOT, prereqsFrom } from './env.js';
 
 /** CHROMIUM_BIN, else Debian's /usr/bin/chromium. */
 export function chromiumPath(): string | null {
@@ -17,13 +17,7 @@ export function chromiumPath(): string | null {
 export function withChromium(pre: Prereqs): Prereqs {
   const missing = [...pre.missing];
   if (chromiumPath() === null) missing.push('chromium (Debian package chromium) is not at /usr/bin/chromium (or CHROMIUM_BIN)');
-  return {
-    missing,
-    skip: missing.length > 0 && !isCI,
-    assert() {
-      if (missing.length > 0) throw new Error(`required tool missing under CI=true: ${missing.join('; ')}`);
-    },
-  };
+  return prereqsFrom(missing);
 }
 
 // Offline and quiet: nothing but the pages the test opens (playwright adds its own temp profile).

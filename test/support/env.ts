@@ -71,9 +71,13 @@ export function prereqs(need: { etcdctl?: boolean; etcd?: boolean }): Prereqs {
   if (testTarget() === 'etcd' && etcdPath() === null) {
     missing.push('etcd (RAFTKV_TEST_TARGET=etcd; Debian package etcd-server) is not on PATH');
   }
-  const skip = missing.length > 0 && !isCI;
+  return prereqsFrom(missing);
+}
+
+/** Prerequisites from a list of what is missing: skipped locally, a failure under CI=true. */
+export function prereqsFrom(missing: string[]): Prereqs {
   return {
-    skip,
+    skip: missing.length > 0 && !isCI,
     missing,
     assert() {
       if (missing.length > 0) {
