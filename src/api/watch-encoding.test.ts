@@ -32,4 +32,43 @@ describe('encodeWatchResponse', () => {
     expect(stripped.events[0]?.prev_kv).toBeUndefined();
     expect(stripped.events[0]?.kv?.value.toString()).toBe('x'.repeat(300));
   });
+
+  it('writes event responses byte for byte as protobufjs does, for any watch ID and header', () => {
+    const events: MvccEvent[] = [
+      { type: 'put', kv: kv('k', 7, 'v'.repeat(200)) },
+      { type: 'delete', kv: { ...kv('k2', 7, ''), version: 0, createRevision: 0, lease: 0n } },
+    ];
+    const headers = [
+      undefined,
+      { cluster_id: 0xfedcba9876543210n, member_id: 1n, revision: 7, raft_term: 2 },
+      { cluster_id: 0xfedcba9876543210n, member_id: 1n, revision: 8, raft_term: 2 },
+      { cluster_id: 0xfedcba9876543210n, member_id: 1n, revision: 8, raft_term: 3 },
+    ];
+    for (const header of headers) {
+      for (const watch_id of [0, 1, 127, 128, 300, 2 ** 28, 2 ** 35 + 5, Number.MAX_SAFE_INTEGER]) {
+        for (const fragment of [false, true]) {
+          for (const evs of [[], events.slice(0, 1), events]) {
+            const fields = { header, watch_id, fragment };
+            const want = Buffer.from(rpc.WatchResponse.encode({ ...fields, events: evs.map(fromEvent) }).finish());
+            // twice: the second takes the cached header and event bytes
+            expect(encodeWatchResponse(fields, evs).equals(want)).toBe(true);
+            expect(encodeWatchResponse(fields, evs).equals(want)).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('encodes control responses (created, canceled, compacted) in full', () => {
+    const header = { cluster_id: 3n, member_id: 4n, revision: 9, raft_term: 1 };
+    for (const fields of [
+      { header, watch_id: 5, created: true },
+      { header, watch_id: 5, canceled: true, cancel_reason: 'etcdserver: permission denied' },
+      { header, watch_id: 5, canceled: true, compact_revision: 4 },
+      { header, watch_id: -1, created: true },
+    ]) {
+      expect(rpc.WatchResponse.decode(encodeWatchResponse(fields, []))).toEqual(rpc.WatchResponse.decode(rpc.WatchResponse.encode(fields).finish()));
+    }
+  });
 });
+

@@ -1,7 +1,9 @@
 // WatchResponse bytes with each event encoded once per member, not once per watcher: a publish
 // hands the same event objects to every watcher it matches, so their bytes are cached by the
 // event's key-value (weakly: they go when the event does). A protobuf message may carry its
-// fields in any order, so the cached events are appended after the response's other fields.
+// fields in any order, so the cached events are appended after the response's other fields. The
+// event responses themselves (one per watcher per publish) are written by hand, in field order, so
+// they are byte for byte what protobufjs writes, with the header's bytes shared between watchers.
 import type * as grpc from '@grpc/grpc-js';
 import * as rpc from '../gen/etcdserverpb.js';
 import * as mvccpb from '../gen/mvccpb.js';
@@ -24,8 +26,87 @@ function eventBytes(e: MvccEvent): Uint8Array {
   return b;
 }
 
+/** watch_id is field 2, varint: (2 << 3) | 0. */
+const WATCH_ID_TAG = 16;
+/** fragment is field 7, varint. */
+const FRAGMENT_TAG = 56;
+
+// One publish sends the same header to every watcher it reaches: the last header's bytes (tag
+// and length included) are kept and reused while its fields are unchanged.
+let lastHeader: { h: rpc.ResponseHeaderInit; bytes: Uint8Array } | undefined;
+
+function sameHeader(a: rpc.ResponseHeaderInit, b: rpc.ResponseHeaderInit): boolean {
+  return a.cluster_id === b.cluster_id && a.member_id === b.member_id && a.revision === b.revision && a.raft_term === b.raft_term;
+}
+
+function headerField(h: rpc.ResponseHeaderInit): Uint8Array {
+  if (lastHeader === undefined || !sameHeader(lastHeader.h, h)) {
+    lastHeader = { h: { ...h }, bytes: rpc.WatchResponse.encode({ header: h }).finish() };
+  }
+  return lastHeader.bytes;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function putVarint(buf: Buffer, at: number, n: number): number {
+  while (n >= 0x80) {
+    buf[at++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[at++] = n;
+  return at;
+}
+
 /** The encoded WatchResponse: `fields` without events, then `events`. */
 export function encodeWatchResponse(fields: Omit<rpc.WatchResponseInit, 'events'>, events: readonly MvccEvent[]): Buffer {
+  const watchId = fields.watch_id ?? 0;
+  const plain =
+    fields.created !== true &&
+    fields.canceled !== true &&
+    (fields.compact_revision ?? 0) === 0 &&
+    (fields.cancel_reason ?? '') === '' &&
+    Number.isSafeInteger(watchId) &&
+    watchId >= 0;
+  if (!plain) return encodeWithWriter(fields, events);
+  // The event responses, sent once per watcher per publish: written by hand into one buffer.
+  const head = fields.header === undefined ? undefined : headerField(fields.header);
+  const bodies = events.map(eventBytes);
+  let size = head?.length ?? 0;
+  if (watchId !== 0) size += 1 + varintSize(watchId);
+  if (fields.fragment === true) size += 2;
+  for (const b of bodies) size += 1 + varintSize(b.length) + b.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  if (head !== undefined) {
+    out.set(head, 0);
+    at = head.length;
+  }
+  if (watchId !== 0) {
+    out[at++] = WATCH_ID_TAG;
+    at = putVarint(out, at, watchId);
+  }
+  if (fields.fragment === true) {
+    out[at++] = FRAGMENT_TAG;
+    out[at++] = 1;
+  }
+  for (const b of bodies) {
+    out[at++] = EVENTS_TAG;
+    at = putVarint(out, at, b.length);
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+/** Any response, through protobufjs's writer (control responses: created, canceled, compacted). */
+function encodeWithWriter(fields: Omit<rpc.WatchResponseInit, 'events'>, events: readonly MvccEvent[]): Buffer {
   const w = rpc.WatchResponse.encode(fields);
   for (const e of events) w.uint32(EVENTS_TAG).bytes(eventBytes(e));
   const u = w.finish();

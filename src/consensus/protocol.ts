@@ -32,7 +32,10 @@ export interface RaftThreadConfig {
   extension?: unknown;
 }
 
-/** One input to the Raft core, answered in order by a `proposed` message. */
+/**
+ * One input to the Raft core. A batch with a refusal is answered at once by a `proposed` message;
+ * taken proposals are acknowledged with the next `ready` (`proposedThrough`), or on the next tick.
+ */
 export type Proposal =
   | { kind: 'entry'; data: Uint8Array }
   | { kind: 'conf'; cc: ConfChange }
@@ -57,8 +60,10 @@ export type FromRaft =
       status?: ConsensusStatus & { isLeader: boolean };
       entries?: CommittedEntry[];
       readStates?: ReadState[];
+      /** Every proposal up to this sequence number was taken. */
+      proposedThrough?: number;
     }
-  /** Results for proposals first .. first + results.length - 1; undefined = taken. */
+  /** Proposals before `first` were taken; results for first .. first + results.length - 1 (undefined = taken). */
   | { t: 'proposed'; first: number; results: (ProposeError | undefined)[] }
   | { t: 'readFailed'; ctx: Uint8Array; error: ProposeError }
   /** Replace the state machine with the snapshot in `path`, then answer `installed`. */

@@ -134,6 +134,7 @@ export class RaftLoop {
     this.ticker = setInterval(() => {
       this.node.tick();
       this.schedule();
+      this.postIndexes();
     }, o.heartbeatMs);
     this.schedule();
   }
@@ -301,12 +302,27 @@ export class RaftLoop {
     this.opts.network.send(plain);
   }
 
-  /** Hands the state machine what this Ready changed for it. */
+  /**
+   * Hands the state machine what this Ready changed for it. A change of leader, term or role goes
+   * at once; a change of the last or commit index alone rides with the next entries or read
+   * states (or the next tick), which saves the main thread a message and a wake-up per write.
+   */
   private report(rd: Ready, entries: CommittedEntry[] | undefined): void {
-    const status = this.statusChange(rd);
-    if (status !== undefined || entries !== undefined || rd.readStates.length > 0) {
+    const payload = entries !== undefined || rd.readStates.length > 0;
+    const status = this.statusChange(rd, payload);
+    if (status !== undefined || payload) {
       this.opts.link.ready({ status, entries, readStates: rd.readStates.length > 0 ? rd.readStates : undefined });
     }
+  }
+
+  /** On each tick: indexes that changed without a message to carry them (status() stays that fresh). */
+  private postIndexes(): void {
+    if (this.stopped || this.running) return;
+    const s = this.node.basicStatus();
+    const prev = this.lastStatus;
+    if (prev === undefined || (prev.lastIndex === s.lastIndex && prev.commitIndex === s.commit)) return;
+    this.lastStatus = { ...prev, lastIndex: s.lastIndex, commitIndex: s.commit };
+    this.opts.link.ready({ status: this.lastStatus });
   }
 
   /** Committed entries go to the state machine; conf changes take effect in the core and the network now. */
@@ -340,7 +356,8 @@ export class RaftLoop {
     return batch;
   }
 
-  private statusChange(rd: Ready): (ConsensusStatus & { isLeader: boolean }) | undefined {
+  /** The status to post, when it changed: a change of the indexes alone counts only `withIndexes`. */
+  private statusChange(rd: Ready, withIndexes: boolean): (ConsensusStatus & { isLeader: boolean }) | undefined {
     const s = this.node.basicStatus();
     const next = { id: this.opts.id, leader: s.lead, term: s.term, lastIndex: s.lastIndex, commitIndex: s.commit, isLeader: s.state === 'leader' };
     const prev = this.lastStatus;
@@ -351,9 +368,8 @@ export class RaftLoop {
       prev !== undefined &&
       prev.leader === next.leader &&
       prev.term === next.term &&
-      prev.lastIndex === next.lastIndex &&
-      prev.commitIndex === next.commitIndex &&
-      prev.isLeader === next.isLeader
+      prev.isLeader === next.isLeader &&
+      (!withIndexes || (prev.lastIndex === next.lastIndex && prev.commitIndex === next.commitIndex))
     ) {
       return undefined;
     }

@@ -104,6 +104,21 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
     },
   });
 
+  // A batch of proposals the core took is acknowledged with the next message to the main thread
+  // (a write's committed entries, usually) instead of one of its own; a batch with a refusal at once.
+  let unacked: number | undefined;
+  const postReady = (out: Omit<Extract<FromRaft, { t: 'ready' }>, 't'>): void => {
+    const proposedThrough = unacked;
+    unacked = undefined;
+    post({ t: 'ready', ...out, ...(proposedThrough === undefined ? {} : { proposedThrough }) });
+  };
+  // At the latest on the next tick, when nothing else went to the main thread meanwhile.
+  const ackTimer = setInterval(() => {
+    if (unacked === undefined) return;
+    post({ t: 'proposed', first: unacked + 1, results: [] });
+    unacked = undefined;
+  }, cfg.heartbeatMs);
+
   const samples = new LatencySamples((batch) => post({ t: 'latencies', ...batch }), 2 * cfg.electionMs);
   const raft = new RaftLoop({
     id: cfg.memberId,
@@ -117,7 +132,7 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
     applied: cfg.applied,
     onFatal: fatal,
     link: {
-      ready: (out) => post({ t: 'ready', ...out }),
+      ready: postReady,
       install: (snap) =>
         new Promise<void>((resolve, reject) => {
           const path = snapshots.takeReceived(snap.index);
@@ -144,9 +159,16 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
 
   port.on('message', (m: ToRaft) => {
     switch (m.t) {
-      case 'propose':
-        post({ t: 'proposed', first: m.first, results: raft.propose(m.items) });
+      case 'propose': {
+        const results = raft.propose(m.items);
+        if (results.every((r) => r === undefined)) {
+          unacked = m.first + m.items.length - 1;
+        } else {
+          unacked = undefined;
+          post({ t: 'proposed', first: m.first, results });
+        }
         break;
+      }
       case 'read': {
         const error = raft.readIndex(m.ctx);
         if (error !== undefined) post({ t: 'readFailed', ctx: m.ctx, error });
@@ -176,6 +198,7 @@ function start(port: MessagePort, cfg: RaftThreadConfig, parts: RaftThreadParts,
         post({ t: 'progress', seq: m.seq, progress: raft.progress() });
         break;
       case 'stop':
+        clearInterval(ackTimer);
         raft.stop();
         samples.stop();
         void transport.stop().finally(() => {

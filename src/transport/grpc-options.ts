@@ -15,6 +15,8 @@ const COMMON: grpc.ChannelOptions = {
   // Retries would copy every written message into a retry buffer; Raft retransmits anyway.
   'grpc.enable_retries': 0,
   'grpc.initial_reconnect_backoff_ms': 50,
+  // channelz (call and message counters, timestamps per message) has no reader in raftkv.
+  'grpc.enable_channelz': 0,
   'grpc.max_reconnect_backoff_ms': 2000,
 };
 
@@ -45,6 +47,8 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
   // Accept the clients' 1 s pings (servers that police pings answer GOAWAY "too_many_pings").
   'grpc.http2.min_ping_interval_without_data_ms': 500,
   'grpc.http2.max_pings_without_data': 0,
+  // channelz stays on for servers: grpc-js 1.14 finds the sessions forceShutdown() must close
+  // only through channelz's bookkeeping.
 };
 
 /** How long a sender waits for the receiver's response headers before calling it unreachable. */

@@ -136,6 +136,7 @@ export class JsonGateway {
     this.client = new grpc.Client(target, credentials, {
       'grpc.max_receive_message_length': -1,
       'grpc.max_send_message_length': -1,
+      'grpc.enable_channelz': 0,
     });
   }
 

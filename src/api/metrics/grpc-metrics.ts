@@ -28,68 +28,77 @@ function typeOf(d: { requestStream: boolean; responseStream: boolean }): string 
   return d.responseStream ? 'server_stream' : 'unary';
 }
 
+/** One method's counts; prom-client reads them at scrape time (`collect`), not per message. */
+interface MethodCounts {
+  labels: Record<'grpc_method' | 'grpc_service' | 'grpc_type', string>;
+  started: number;
+  received: number;
+  sent: number;
+  /** Handled calls by status code. */
+  handled: number[];
+}
+
 /** A server interceptor that counts every call into `registry`. */
 export function grpcHandledInterceptor(registry: Registry): grpc.ServerInterceptor {
-  const handled = new Counter({
+  const methods = new Map<string, MethodCounts>();
+  const labelNames = ['grpc_method', 'grpc_service', 'grpc_type'];
+  const counter = (name: string, help: string, value: (m: MethodCounts) => number): void => {
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const m of methods.values()) this.inc(m.labels, value(m));
+      },
+    });
+  };
+  new Counter({
     name: 'grpc_server_handled_total',
     help: 'Total number of RPCs completed on the server, regardless of success or failure.',
     labelNames: ['grpc_code', 'grpc_method', 'grpc_service', 'grpc_type'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of methods.values()) {
+        m.handled.forEach((n, code) => {
+          if (n > 0) this.inc({ ...m.labels, grpc_code: CODE_NAMES[code] ?? 'Unknown' }, n);
+        });
+      }
+    },
   });
-  const labelNames = ['grpc_method', 'grpc_service', 'grpc_type'];
-  const started = new Counter({
-    name: 'grpc_server_started_total',
-    help: 'Total number of RPCs started on the server.',
-    labelNames,
-    registers: [registry],
-  });
-  const received = new Counter({
-    name: 'grpc_server_msg_received_total',
-    help: 'Total number of RPC stream messages received on the server.',
-    labelNames,
-    registers: [registry],
-  });
-  const sent = new Counter({
-    name: 'grpc_server_msg_sent_total',
-    help: 'Total number of gRPC stream messages sent by the server.',
-    labelNames,
-    registers: [registry],
-  });
-  // Label lookups are done once per method, not per call.
-  interface MethodCounters {
-    labels: Record<string, string>;
-    started: Counter.Internal;
-    received: Counter.Internal;
-    sent: Counter.Internal;
-  }
-  const methods = new Map<string, MethodCounters>();
-  const countersOf = (d: { path: string; requestStream: boolean; responseStream: boolean }): MethodCounters => {
+  counter('grpc_server_started_total', 'Total number of RPCs started on the server.', (m) => m.started);
+  counter('grpc_server_msg_received_total', 'Total number of RPC stream messages received on the server.', (m) => m.received);
+  counter('grpc_server_msg_sent_total', 'Total number of gRPC stream messages sent by the server.', (m) => m.sent);
+  const countsOf = (d: { path: string; requestStream: boolean; responseStream: boolean }): MethodCounts => {
     let m = methods.get(d.path);
     if (m === undefined) {
       const slash = d.path.lastIndexOf('/');
       const labels = { grpc_service: d.path.slice(1, slash), grpc_method: d.path.slice(slash + 1), grpc_type: typeOf(d) };
-      m = { labels, started: started.labels(labels), received: received.labels(labels), sent: sent.labels(labels) };
+      m = { labels, started: 0, received: 0, sent: 0, handled: [] };
       methods.set(d.path, m);
     }
     return m;
   };
   return (descriptor, call) => {
-    const m = countersOf(descriptor);
-    m.started.inc();
+    const m = countsOf(descriptor);
+    m.started++;
     return new grpc.ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMessage: (message, pass) => {
-            m.received.inc();
+            m.received++;
             pass(message);
           },
         }),
       sendMessage: (message, next) => {
-        m.sent.inc();
+        m.sent++;
         next(message);
       },
       sendStatus: (status, next) => {
-        handled.inc({ ...m.labels, grpc_code: CODE_NAMES[status.code ?? 2] ?? 'Unknown' });
+        const code = status.code ?? 2;
+        m.handled[code] = (m.handled[code] ?? 0) + 1;
         next(status);
       },
     });
