@@ -88,7 +88,7 @@ function tlsOf(o: Record<string, string | boolean | undefined>): ClientTls {
 }
 
 /** Boolean flags (global, then per command), which pflag also takes as --flag=true / --flag=false. */
-const BOOL_FLAGS = ['hex', 'debug', 'insecure-transport', 'insecure-skip-tls-verify', 'insecure-discovery', 'no-dest-prefix', 'auto-compact', 'auto-defrag', 'help'];
+const BOOL_FLAGS = ['hex', 'debug', 'insecure-transport', 'insecure-skip-tls-verify', 'insecure-discovery', 'no-dest-prefix', 'auto-compact', 'auto-defrag', 'skip-hash-check', 'help'];
 
 /** Rewrites pflag's `--flag=true|false` for boolean global flags into what commander takes. */
 export function normalizeBoolFlags(argv: readonly string[]): string[] {

@@ -12,7 +12,6 @@ const KNOWN: Record<string, { extra?: string[]; missing?: string[] }> = {
   'endpoint hashkv': { extra: ['cluster'] },
   'endpoint health': { extra: ['cluster'] },
   'endpoint status': { extra: ['cluster'] },
-  'snapshot restore': { missing: ['skip-hash-check', 'wal-dir'] },
 };
 
 function commands(c: Command, path = ''): [string, Command][] {
