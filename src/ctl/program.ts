@@ -7,6 +7,7 @@ import { registerAuthCommands } from './auth-commands.js';
 import { registerCheckCommands } from './check-commands.js';
 import { registerEndpointCommands } from './endpoint-commands.js';
 import { CtlError, ExitCode, GoPanic, errorMessage } from './exit.js';
+import { findCommand, unknownCommandMessage } from './help/find.js';
 import { installHelp, unknownFlagMessage } from './help/install.js';
 import { registerKvCommands } from './kv-commands.js';
 import { registerLeaseCommands } from './lease-commands.js';
@@ -80,7 +81,16 @@ export async function runCtl(argv: string[]): Promise<number> {
     return ExitCode.Error;
   }
   try {
-    await buildProgram().parseAsync(normalizeBoolFlags(argv));
+    const args = normalizeBoolFlags(argv);
+    const program = buildProgram();
+    // cobra finds the command before parsing flags; an unknown one is reported in its words.
+    const found = findCommand(program, args.slice(2));
+    if (!found.ok) {
+      const message = unknownCommandMessage(found.word, found.suggestions);
+      process.stderr.write(`Error: ${message}\nRun 'etcdctl --help' for usage.\n`);
+      return report(message, ExitCode.Error);
+    }
+    await program.parseAsync([...args.slice(0, 2), ...found.args]);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Success;
   } catch (e) {
     if (e instanceof GoPanic) {
