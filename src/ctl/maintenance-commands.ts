@@ -1,6 +1,7 @@
 // compaction, defrag, alarm list | disarm.
 import type { Command } from 'commander';
-import { badArgs, ExitCode, errorMessage } from './exit.js';
+import { badArgs, ExitCode } from './exit.js';
+import { errorMessage } from './call-errors.js';
 import { defragDataDir } from './defrag-data-dir.js';
 import { alarmText } from './format/cluster.js';
 import { protoJson } from './format/json.js';

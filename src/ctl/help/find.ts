@@ -55,9 +55,24 @@ function commandWords(cmd: Command, args: readonly string[], view: readonly numb
 function findNext(cmd: Command, word: string): Command | undefined {
   const exact = cmd.commands.find((c) => c.name() === word);
   if (exact !== undefined) return exact;
-  const names = cmd.parent === null ? ETCDCTL_ROOT_COMMANDS : cmd.commands.map((c) => c.name());
-  const matches = names.filter((n) => n.startsWith(word));
-  return matches.length === 1 ? cmd.commands.find((c) => c.name() === matches[0]) : undefined;
+  if (cmd.parent === null) {
+    const name = rootName(word);
+    return cmd.commands.find((c) => c.name() === name);
+  }
+  const matches = cmd.commands.filter((c) => c.name().startsWith(word));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The etcdctl command the first command word names, exactly or as a unique prefix: the module to load. */
+export function rootCommandName(root: Command, args: readonly string[]): string | undefined {
+  const at = commandWords(root, args, args.map((_, i) => i))[0];
+  return at === undefined ? undefined : rootName(args[at]!);
+}
+
+function rootName(word: string): string | undefined {
+  if (ETCDCTL_ROOT_COMMANDS.includes(word)) return word;
+  const matches = ETCDCTL_ROOT_COMMANDS.filter((n) => n.startsWith(word));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Levenshtein distance, ignoring case (cobra's ld). */
