@@ -84,6 +84,13 @@ describe('snapshot files', () => {
     expect(() => readSnapshotStatus(p)).toThrow(/no readable MVCC store/);
   });
 
+  it('restores a bare copy of a state database (member/state.db) only with the hash check skipped', () => {
+    const bare = variant('bare-state.db', dbBytes);
+    expect(() => extractSnapshotDb(bare, join(dir, 'bare-state-refused.db'))).toThrow('snapshot missing hash but --skip-hash-check=false');
+    extractSnapshotDb(bare, join(dir, 'bare-state-restored.db'), 'skip');
+    expect(readFileSync(join(dir, 'bare-state-restored.db')).subarray(100)).toEqual(dbBytes.subarray(100));
+  });
+
   it('reports a missing file like etcdctl', () => {
     expect(() => readSnapshotStatus(join(dir, 'nope'))).toThrow(`stat ${join(dir, 'nope')}: no such file or directory`);
   });
