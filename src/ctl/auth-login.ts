@@ -5,7 +5,8 @@
 import * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdClient } from '../client/etcd-client.js';
 import { EtcdClientError } from '../client/errors.js';
-import { CtlError, ExitCode, clientErrorMessage } from './exit.js';
+import { CtlError, ExitCode } from './exit.js';
+import { clientErrorMessage } from './call-errors.js';
 import type { Globals } from './globals.js';
 import { askLoginPassword } from './password-prompt.js';
 import { logFailedCall } from './zap-warn.js';

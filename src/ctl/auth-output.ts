@@ -2,7 +2,8 @@
 // etcd's message) and how responses are printed in each format.
 import * as rpc from '../gen/etcdserverpb.js';
 import type { EtcdClient } from '../client/etcd-client.js';
-import { ExitCode, callFailed } from './exit.js';
+import { ExitCode } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { roleGetLines } from './format/auth.js';
 import { fieldsHeader, fieldsRoleGet } from './format/fields.js';
 import { protoJson } from './format/json.js';

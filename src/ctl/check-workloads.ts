@@ -51,6 +51,19 @@ export function pickWorkload<T>(table: Record<string, T>, load: string): T {
   return w;
 }
 
+/** Random bytes drawn a block at a time: one crypto call per key cost as much as the rest of making it. */
+const pool = { bytes: Buffer.alloc(0), at: 0 };
+
+function random8(): Buffer {
+  if (pool.at + 8 > pool.bytes.length) {
+    pool.bytes = randomBytes(8 * 1024);
+    pool.at = 0;
+  }
+  const b = pool.bytes.subarray(pool.at, pool.at + 8);
+  pool.at += 8;
+  return b;
+}
+
 /**
  * A key as etcdctl makes it: the prefix, then `size` bytes that start with a
  * random non-negative int63 as a zig-zag varint (Go's binary.PutVarint) and
@@ -59,13 +72,17 @@ export function pickWorkload<T>(table: Record<string, T>, load: string): T {
 export function randomKey(prefix: Buffer, size: number): Buffer {
   const key = Buffer.alloc(prefix.length + size);
   prefix.copy(key);
-  let v = randomBytes(8).readBigUInt64BE() >> 1n; // [0, 2^63)
-  v <<= 1n; // zig-zag of a non-negative number
+  // v = 64 random bits >> 1, in [0, 2^63); its zig-zag, v << 1, is those 64 bits with the lowest
+  // cleared, held as two uint32 halves (no BigInt: it was most of the cost).
+  const r = random8();
+  let hi = r.readUInt32BE(0);
+  let lo = (r.readUInt32BE(4) & ~1) >>> 0;
   let i = prefix.length;
-  while (v >= 0x80n) {
-    key[i++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
+  while (hi !== 0 || lo >= 0x80) {
+    key[i++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
   }
-  key[i] = Number(v);
+  key[i] = lo;
   return key;
 }

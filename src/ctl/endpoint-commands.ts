@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { EtcdClient } from '../client/etcd-client.js';
 import { EtcdClientError } from '../client/errors.js';
 import * as rpc from '../gen/etcdserverpb.js';
-import { CtlError, ExitCode, errorMessage } from './exit.js';
+import { CtlError, ExitCode } from './exit.js';
+import { errorMessage } from './call-errors.js';
 import {
   healthOutput,
   healthText,

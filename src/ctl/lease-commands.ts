@@ -1,7 +1,8 @@
 // lease grant | revoke | timetolive | list | keep-alive.
 import type { Command } from 'commander';
 import * as rpc from '../gen/etcdserverpb.js';
-import { ExitCode, badArgs, callFailed } from './exit.js';
+import { ExitCode, badArgs } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { fieldsHeader, fieldsLease, fieldsLeases, fieldsTimeToLive } from './format/fields.js';
 import {
   grantJson,

@@ -1,6 +1,8 @@
 // compaction, defrag, alarm list | disarm.
 import type { Command } from 'commander';
-import { badArgs, ExitCode, errorMessage } from './exit.js';
+import { badArgs, ExitCode } from './exit.js';
+import { errorMessage } from './call-errors.js';
+import { defragDataDir } from './defrag-data-dir.js';
 import { alarmText } from './format/cluster.js';
 import { protoJson } from './format/json.js';
 import * as rpc from '../gen/etcdserverpb.js';
@@ -45,7 +47,13 @@ export function registerMaintenanceCommands(program: Command): void {
     .command('defrag')
     .description('Defragments the storage of the etcd members with given endpoints')
     .option('--cluster', 'use all endpoints from the cluster member list')
-    .action(async (flags: { cluster?: boolean }, cmd: Command) => {
+    .option('--data-dir <dir>', 'defragments a data directory not in use by a member')
+    .action(async (flags: { cluster?: boolean; dataDir?: string }, cmd: Command) => {
+      // etcdctl: a data dir wins over endpoints, and no client is made.
+      if (flags.dataDir !== undefined && flags.dataDir !== '') {
+        defragDataDir(flags.dataDir);
+        return;
+      }
       const g = readGlobals(cmd);
       let failed = false;
       const endpoints = await targetEndpoints(g, flags.cluster === true);

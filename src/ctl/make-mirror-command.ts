@@ -8,7 +8,8 @@ import * as mvccpb from '../gen/mvccpb.js';
 import { EtcdClient } from '../client/etcd-client.js';
 import { ALL_KEYS_END, prefixEnd } from '../client/key-range.js';
 import type { ClientTls } from '../client/tls.js';
-import { ExitCode, CtlError, badArgs, callFailed } from './exit.js';
+import { ExitCode, CtlError, badArgs } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { openClient, readGlobals, type Globals } from './globals.js';
 import { logFailedCall } from './zap-warn.js';
 

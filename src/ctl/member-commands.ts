@@ -1,7 +1,8 @@
 // member list | add | remove | update | promote.
 import type { Command } from 'commander';
 import * as rpc from '../gen/etcdserverpb.js';
-import { badArgs, callFailed } from './exit.js';
+import { badArgs } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { memberListOutput } from './format/cluster.js';
 import { fieldsMemberList } from './format/fields.js';
 import { goQuote } from './format/go-quote.js';

@@ -2,7 +2,8 @@
 // order) and asks it to hand leadership to the given member.
 import type { Command } from 'commander';
 import * as rpc from '../gen/etcdserverpb.js';
-import { badArgs, callFailed } from './exit.js';
+import { badArgs } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { protoJson } from './format/json.js';
 import { readGlobals, withClient } from './globals.js';
 import { display, protobufBytes } from './output.js';

@@ -174,7 +174,9 @@ describe('raftkvctl put / get / del', () => {
       stderr: 'Error: put command needs 1 argument and input from stdin or 2 arguments\n',
     });
     expect(await ctl(['get', 'foo', '-w', 'table'])).toMatchObject({ code: 4, stderr: 'Error: table not supported as output format\n' });
-    expect(await ctl(['frobnicate'])).toMatchObject({ code: 1, stderr: 'Error: unknown command "frobnicate" for "raftkvctl"\n' });
+    // cobra's three lines, naming etcdctl as raftkvctl's help does.
+    const unknown = 'Error: unknown command "frobnicate" for "etcdctl"\n';
+    expect(await ctl(['frobnicate'])).toMatchObject({ code: 1, stdout: '', stderr: `${unknown}Run 'etcdctl --help' for usage.\n${unknown}` });
   });
 
   it('deletes', async () => {

@@ -1,5 +1,5 @@
 // snapshot save | status | restore.
-import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInitialCluster } from '../daemon/flags.js';
@@ -87,8 +87,15 @@ export function registerSnapshotCommands(program: Command): void {
     .option('--initial-cluster <pairs>', 'initial cluster configuration for restore bootstrap')
     .option('--initial-advertise-peer-urls <urls>', "list of this member's peer URLs to advertise", 'http://localhost:2380')
     .option('--initial-cluster-token <token>', 'initial cluster token for the etcd cluster during restore bootstrap', 'etcd-cluster')
+    .option('--skip-hash-check', 'accept a database without the SHA-256 trailer (one copied from a data dir)')
+    .option('--wal-dir <dir>', "accepted for etcdctl's scripts: the Raft log goes in the data dir, where raftkv reads it")
     .action((args: string[], flags: RestoreFlags) => {
       if (args.length !== 1) throw badArgs('snapshot restore requires exactly one argument');
+      // raftkv has no separate WAL (its daemon's --wal-dir is inert): the restored member's Raft log
+      // is <data-dir>/member/raft.db. etcdctl's check is kept, so scripts fail where they did.
+      if (flags.walDir !== undefined && flags.walDir !== '' && existsSync(flags.walDir)) {
+        throw new CtlError(`wal-dir "${flags.walDir}" exists`, ExitCode.Error);
+      }
       const peerUrls = flags.initialAdvertisePeerUrls.split(',');
       const initialCluster = parseInitialCluster(flags.initialCluster ?? peerUrls.map((u) => `${flags.name}=${u}`).join(','));
       const dataDir = flags.dataDir ?? `${flags.name}.etcd`;
@@ -97,7 +104,7 @@ export function registerSnapshotCommands(program: Command): void {
       const bar = startProgress(process.stderr, 2);
       try {
         const dbPath = join(dir, 'state.db');
-        extractSnapshotDb(args[0]!, dbPath);
+        extractSnapshotDb(args[0]!, dbPath, flags.skipHashCheck === true ? 'skip' : 'required');
         bar.add(1);
         const r = restoreDataDir({
           dbPath,
@@ -127,4 +134,6 @@ interface RestoreFlags {
   initialCluster?: string;
   initialAdvertisePeerUrls: string;
   initialClusterToken: string;
+  skipHashCheck?: boolean;
+  walDir?: string;
 }

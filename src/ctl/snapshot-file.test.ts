@@ -84,6 +84,13 @@ describe('snapshot files', () => {
     expect(() => readSnapshotStatus(p)).toThrow(/no readable MVCC store/);
   });
 
+  it('restores a bare copy of a state database (member/state.db) only with the hash check skipped', () => {
+    const bare = variant('bare-state.db', dbBytes);
+    expect(() => extractSnapshotDb(bare, join(dir, 'bare-state-refused.db'))).toThrow('snapshot missing hash but --skip-hash-check=false');
+    extractSnapshotDb(bare, join(dir, 'bare-state-restored.db'), 'skip');
+    expect(readFileSync(join(dir, 'bare-state-restored.db')).subarray(100)).toEqual(dbBytes.subarray(100));
+  });
+
   it('reports a missing file like etcdctl', () => {
     expect(() => readSnapshotStatus(join(dir, 'nope'))).toThrow(`stat ${join(dir, 'nope')}: no such file or directory`);
   });
@@ -129,6 +136,26 @@ describe('etcd snapshot files (bbolt)', () => {
       expect(db.prepare("SELECT value FROM mvcc_meta WHERE name = 'current_rev'").pluck().get()).toBe(4);
     } finally {
       db.close();
+    }
+  });
+
+  it('restores a file without the SHA-256 only when told to skip the check, as etcdctl --skip-hash-check', () => {
+    const { path: bare } = etcdFile(false);
+    expect(() => extractSnapshotDb(bare, join(dir, 'bare-refused.db'))).toThrow('snapshot missing hash but --skip-hash-check=false');
+    extractSnapshotDb(bare, join(dir, 'bare-skipped.db'), 'skip');
+    // With the check skipped a trailer is cut off, not compared.
+    const bytes = readFileSync(etcdFile(true).path);
+    bytes[bytes.length - 1] ^= 1;
+    const wrongSha = variant('etcd-wrong-sha.snap', bytes);
+    expect(() => extractSnapshotDb(wrongSha, join(dir, 'wrong-sha-refused.db'))).toThrow(/SHA-256 mismatch/);
+    extractSnapshotDb(wrongSha, join(dir, 'wrong-sha-skipped.db'), 'skip');
+    for (const out of ['bare-skipped.db', 'wrong-sha-skipped.db']) {
+      const db = new Database(join(dir, out), { readonly: true });
+      try {
+        expect(db.prepare("SELECT value FROM mvcc_meta WHERE name = 'current_rev'").pluck().get()).toBe(4);
+      } finally {
+        db.close();
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 // Snapshot files: etcd's (a bbolt database, as Maintenance.Snapshot streams it and etcd writes
 // it) or raftkv's older format (a SQLite state database), either followed by the 32-byte SHA-256
-// of everything before it. A bare etcd database (e.g. member/snap/db) has no SHA-256; etcd tells
+// of everything before it. A bare database (e.g. etcd's member/snap/db) has no SHA-256; etcd tells
 // them apart the same way, by the size modulo 512.
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -25,6 +25,13 @@ export class SnapshotFileError extends Error {
 
 type Format = 'etcd' | 'raftkv';
 
+/**
+ * What the SHA-256 trailer must be: `required` (snapshot restore: present and right), `optional`
+ * (snapshot save and status: checked when present; raftkv's own files always have it)
+ * or `skip` (restore --skip-hash-check: cut off when present, never compared).
+ */
+export type HashCheck = 'required' | 'optional' | 'skip';
+
 interface Scan {
   format: Format;
   dbSize: number;
@@ -41,7 +48,7 @@ function formatOf(path: string, head: Buffer): Format {
  * Reads the file once: checks the trailing SHA-256, computes the CRC-32C of the
  * database part and, when `copyTo` is given, writes that part there.
  */
-function scan(path: string, copyTo?: string): Scan {
+function scan(path: string, check: HashCheck, copyTo?: string): Scan {
   let size: number;
   try {
     size = statSync(path).size;
@@ -63,7 +70,11 @@ function scan(path: string, copyTo?: string): Scan {
     throw e;
   }
   // etcd's rule: a database is whole pages, so 32 bytes over a multiple of 512 is the SHA-256.
-  const hashed = format === 'raftkv' || size % 512 === SHA_LEN;
+  const hashed = (check === 'optional' && format === 'raftkv') || size % 512 === SHA_LEN;
+  if (!hashed && check === 'required') {
+    closeSync(fd);
+    throw new SnapshotFileError('snapshot missing hash but --skip-hash-check=false');
+  }
   const dbSize = hashed ? size - SHA_LEN : size;
   const sha = createHash('sha256');
   let crc = 0;
@@ -81,7 +92,7 @@ function scan(path: string, copyTo?: string): Scan {
     }
     const trailer = Buffer.alloc(SHA_LEN);
     readSync(fd, trailer, 0, SHA_LEN, dbSize);
-    if (hashed && !sha.digest().equals(trailer)) {
+    if (hashed && check !== 'skip' && !sha.digest().equals(trailer)) {
       throw new SnapshotFileError(`snapshot file ${path} is corrupt or truncated (SHA-256 mismatch)`);
     }
   } finally {
@@ -117,19 +128,19 @@ function withBolt<T>(path: string, dbSize: number, use: (db: BoltReader) => T): 
  * Verifies the file and writes a raftkv state database made from it to `toPath`, ready to open:
  * its database part as it is, or converted from etcd's backend.
  */
-export function extractSnapshotDb(path: string, toPath: string): void {
-  const s = scan(path);
+export function extractSnapshotDb(path: string, toPath: string, check: HashCheck = 'required'): void {
+  const s = scan(path, check);
   if (s.format === 'etcd') {
     withBolt(path, s.dbSize, (db) => importEtcdBackend(db, toPath));
     return;
   }
-  scan(path, toPath);
+  scan(path, check, toPath);
   forceRollbackJournal(toPath);
 }
 
 /** Checks the trailing SHA-256 (and the database header); returns the database size. */
 export function verifySnapshotFile(path: string): number {
-  return scan(path).dbSize;
+  return scan(path, 'optional').dbSize;
 }
 
 /**
@@ -137,12 +148,12 @@ export function verifySnapshotFile(path: string): number {
  * raftkv file, revision and key count from a read-only copy of its database.
  */
 export function readSnapshotStatus(path: string): SnapshotStatus {
-  const first = scan(path);
+  const first = scan(path, 'optional');
   if (first.format === 'etcd') return withBolt(path, first.dbSize, backendStatus);
   const dir = mkdtempSync(join(tmpdir(), 'raftkvctl-snap-'));
   try {
     const dbPath = join(dir, 'snapshot.db');
-    const { dbSize, crc } = scan(path, dbPath);
+    const { dbSize, crc } = scan(path, 'optional', dbPath);
     forceRollbackJournal(dbPath);
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {

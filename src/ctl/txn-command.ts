@@ -2,7 +2,8 @@
 // ended by an empty line, read from stdin (with prompts when --interactive).
 import { Command, CommanderError } from 'commander';
 import * as rpc from '../gen/etcdserverpb.js';
-import { CtlError, ExitCode, badArgs, callFailed } from './exit.js';
+import { CtlError, ExitCode, badArgs } from './exit.js';
+import { callFailed } from './call-errors.js';
 import { readGlobals, withClient } from './globals.js';
 import { StdinLines, printText } from './io.js';
 import { displayTxn } from './kv-display.js';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { EtcdClientError } from '../client/errors.js';
-import { clientErrorMessage } from './exit.js';
+import { clientErrorMessage } from './call-errors.js';
 
 /** grpc-go's names for status codes (codes.Code.String()). */
 function goCodeName(code: grpc.status): string {

@@ -1,6 +1,7 @@
 // etcdctl's help, byte for byte: `--help`, `-h`, `help [command]` for the root
 // and every command raftkvctl shares with etcdctl 3.4, a command group given
-// alone, and an unknown flag (help on stdout, the error on stderr, exit 1).
+// alone, an unknown flag (help on stdout, the error on stderr, exit 1) and an
+// unknown command (cobra's lines on stderr, exit 1).
 // No server is involved.
 // raftkvctl names itself "etcdctl" in help, as etcdctl does, so the outputs
 // are compared unchanged.
@@ -40,6 +41,11 @@ const CASES: string[][] = [
   // cobra's order: flags are parsed before help is shown; a word after -h/--help is taken as its value.
   ['get', '--bogus', '--help'], ['get', '-hz'], ['get', '--help=false', '--bogus'], ['member', '--help', 'add'], ['endpoint', '--cluster', '--help'],
   ['member', '--bogus'], ['member', 'add', '--bogus'], ['get', '--bogus', 'k'], ['get', '-z', 'k'], ['endpoint', 'status', '--bogus'],
+  // Unknown commands: cobra's error, its usage hint and etcdctl's error again, exit 1; found before flags are parsed.
+  ['nosuch'], ['nosuch', 'x', 'y'], ['nosuch', '--bogus'], ['nosuch', '-h'], ['--endpoints', 'x', 'nosuch'], ['-w', 'json', 'nosuch'],
+  ['--help', 'member', 'add'], ['--help', 'nosuch'], ['-h', 'nosuch'], ['--bogus', 'x'], ['--', 'nosuch'],
+  // cobra's suggestions (edit distance <= 2 or a prefix) and prefix matching (a unique prefix names the command).
+  ['gett'], ['m'], ['e'], ['c'], ['comp'], ['a'], ['GET'], ['memb'], ['Me'], ['hel'], ['memb', 'nosuch'], ['member', 'li', '--bogus'],
 ];
 
 /** Runs `jobs` with at most `width` at a time, results in order. */

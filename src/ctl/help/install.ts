@@ -6,6 +6,7 @@
 // before the help is shown.
 import { CommanderError, type Command } from 'commander';
 import { CtlError, ExitCode } from '../exit.js';
+import { findCommand } from './find.js';
 import { findHelp, renderHelp } from './render.js';
 
 function commandPath(cmd: Command): string {
@@ -23,11 +24,6 @@ export function unknownFlagMessage(message: string): string | undefined {
   return flag.startsWith('--') ? `unknown flag: ${flag.replace(/=.*/, '')}` : `unknown shorthand flag: '${flag.charAt(1)}' in ${flag}`;
 }
 
-/** A first word naming no command (raftkvctl names itself here, unlike in help). */
-function unknownCommand(word: string): CtlError {
-  return new CtlError(`unknown command "${word}" for "raftkvctl"`, ExitCode.Error);
-}
-
 function hook(cmd: Command): void {
   const path = commandPath(cmd);
   if (findHelp(path) === undefined) throw new Error(`raftkvctl command "${path}" has no etcdctl help`);
@@ -39,9 +35,6 @@ function hook(cmd: Command): void {
   cmd.exitOverride((err) => {
     const flagError = err.code === 'commander.unknownOption' ? unknownFlagMessage(err.message) : undefined;
     if (flagError === undefined) throw err;
-    // cobra looks the command up before parsing flags: `raftkvctl nosuch --bogus` is an unknown command.
-    const first = cmd.args[0];
-    if (cmd.parent === null && first !== undefined && !first.startsWith('-')) throw unknownCommand(first);
     // cobra: "Error: …" and an empty usage line on stderr (etcdctl's usage goes to stdout), then etcdctl's own "Error: …".
     process.stdout.write(renderHelp(path));
     process.stderr.write(`Error: ${flagError}\n\n`);
@@ -80,32 +73,10 @@ function helpCommand(program: Command): void {
     });
 }
 
-/** Whether `flag` ("--name" or "-n") is one of `cmd`'s boolean flags. */
-function isBoolFlag(cmd: Command, flag: string): boolean {
-  const o = cmd.options.find((opt) => opt.long === flag || opt.short === flag);
-  return o !== undefined && !o.required && !o.optional;
-}
-
-/**
- * The command whose help `args` ask for, as cobra finds it before parsing
- * flags: a flag without "=value" that is not one of the command's own booleans
- * (-h/--help is not one yet) is taken to swallow the next word, so
- * `member --help add` is help for member.
- */
+/** The command whose help `args` ask for, as cobra finds it before parsing flags (`member --help add` is help for member). */
 function helpTarget(root: Command, args: readonly string[]): Command {
-  let cur = root;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') break;
-    if (a.startsWith('-')) {
-      if (!a.includes('=') && (a === '-h' || a === '--help' || !isBoolFlag(cur, a))) i++;
-      continue;
-    }
-    const sub = cur.commands.find((c) => c.name() === a);
-    if (sub === undefined) break;
-    cur = sub;
-  }
-  return cur;
+  const found = findCommand(root, args);
+  return found.ok ? found.cmd : root;
 }
 
 /** -h/--help given to the command about to run or to any command above it (which then parsed it). */
@@ -126,8 +97,8 @@ export function installHelp(program: Command): void {
     throw new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)');
   });
   // etcdctl alone prints its help on stdout and succeeds; commander would print it on stderr and fail.
-  program.argument('[command...]').action((words: string[]) => {
-    if (words.length > 0) throw unknownCommand(words[0]!);
+  // Words left for the root are those after "--" (unknown commands are refused before parsing).
+  program.argument('[command...]').action(() => {
     process.stdout.write(renderHelp(''));
   });
 }
