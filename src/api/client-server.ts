@@ -23,8 +23,11 @@ import { leaseGrantCall, leaseService, type LeaseDeps } from './lease-service.js
 import { lockService } from './lock-service.js';
 import { maintenanceService, type MaintenanceDeps } from './maintenance-service.js';
 import type { Metrics } from './metrics/metrics.js';
+import { rawStreamOf, rawStreamTap } from './raw-stream-tap.js';
 import { PreEncodedWatchService } from './watch-encoding.js';
 import { watchService, type WatchDeps } from './watch-service.js';
+
+const WATCH_PATH = PreEncodedWatchService.Watch.path;
 
 /** Everything the client port's services need, handed over by the composition root. */
 export interface ClientApi {
@@ -95,12 +98,15 @@ export class ClientServer {
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
       // Metrics for every call; certificate identity only where connections can carry certificates.
       interceptors: [
+        // First: grpc-js hands the first interceptor its own call object.
+        rawStreamTap(WATCH_PATH),
         this.http.interceptor,
         ...(api.tls === undefined ? [] : [certIdentity]),
         ...(api.leaderRequirement === undefined ? [] : [api.leaderRequirement.unaryInterceptor]),
       ],
     });
-    const watch = watchService(api.watch, logger);
+    const direct = { streamOf: rawStreamOf, sent: () => this.http.countSent(WATCH_PATH) };
+    const watch = watchService({ ...api.watch, direct }, logger);
     this.stopWatches = watch.stop;
     const kv = kvCalls(api.kv);
     this.grpcServer.addService(rpc.KVService, kvService(kv, logger));

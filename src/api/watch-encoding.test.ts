@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { MvccEvent } from '../mvcc/types.js';
 import { fromEvent } from '../wire/responses.js';
-import { encodeWatchResponse } from './watch-encoding.js';
+import { encodeWatchFrame, encodeWatchResponse } from './watch-encoding.js';
 
 const kv = (key: string, rev: number, value: string) => ({
   key: Buffer.from(key),
@@ -70,5 +70,19 @@ describe('encodeWatchResponse', () => {
       expect(rpc.WatchResponse.decode(encodeWatchResponse(fields, []))).toEqual(rpc.WatchResponse.decode(rpc.WatchResponse.encode(fields).finish()));
     }
   });
-});
 
+  it('frames a response as gRPC does: an uncompressed flag, the length big-endian, the message', () => {
+    const header = { cluster_id: 3n, member_id: 4n, revision: 9, raft_term: 1 };
+    const events: MvccEvent[] = [{ type: 'put', kv: kv('f', 9, 'y'.repeat(70_000)) }];
+    for (const [fields, evs] of [
+      [{ header, watch_id: 2 }, events],
+      [{ header, watch_id: 2, created: true }, []],
+    ] as const) {
+      const message = encodeWatchResponse(fields, evs);
+      const frame = encodeWatchFrame(fields, evs);
+      expect(frame[0]).toBe(0);
+      expect(frame.readUInt32BE(1)).toBe(message.length);
+      expect(frame.subarray(5).equals(message)).toBe(true);
+    }
+  });
+});

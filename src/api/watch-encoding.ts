@@ -64,8 +64,21 @@ function putVarint(buf: Buffer, at: number, n: number): number {
   return at;
 }
 
+/** gRPC's message prefix: a compression flag byte and the length as 4 bytes, big-endian. */
+const GRPC_PREFIX_BYTES = 5;
+
+/** The encoded WatchResponse as one gRPC frame (prefix included), to write to the HTTP/2 stream as is. */
+export function encodeWatchFrame(fields: Omit<rpc.WatchResponseInit, 'events'>, events: readonly MvccEvent[]): Buffer {
+  return encode(fields, events, GRPC_PREFIX_BYTES);
+}
+
 /** The encoded WatchResponse: `fields` without events, then `events`. */
 export function encodeWatchResponse(fields: Omit<rpc.WatchResponseInit, 'events'>, events: readonly MvccEvent[]): Buffer {
+  return encode(fields, events, 0);
+}
+
+/** The response after `prefix` bytes, which hold gRPC's message prefix when there are 5. */
+function encode(fields: Omit<rpc.WatchResponseInit, 'events'>, events: readonly MvccEvent[], prefix: number): Buffer {
   const watchId = fields.watch_id ?? 0;
   const plain =
     fields.created !== true &&
@@ -74,7 +87,7 @@ export function encodeWatchResponse(fields: Omit<rpc.WatchResponseInit, 'events'
     (fields.cancel_reason ?? '') === '' &&
     Number.isSafeInteger(watchId) &&
     watchId >= 0;
-  if (!plain) return encodeWithWriter(fields, events);
+  if (!plain) return withPrefix(encodeWithWriter(fields, events), prefix);
   // The event responses, sent once per watcher per publish: written by hand into one buffer.
   const head = fields.header === undefined ? undefined : headerField(fields.header);
   const bodies = events.map(eventBytes);
@@ -82,11 +95,12 @@ export function encodeWatchResponse(fields: Omit<rpc.WatchResponseInit, 'events'
   if (watchId !== 0) size += 1 + varintSize(watchId);
   if (fields.fragment === true) size += 2;
   for (const b of bodies) size += 1 + varintSize(b.length) + b.length;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
+  const out = Buffer.allocUnsafe(prefix + size);
+  let at = prefix;
+  if (prefix > 0) writePrefix(out, size);
   if (head !== undefined) {
-    out.set(head, 0);
-    at = head.length;
+    out.set(head, at);
+    at += head.length;
   }
   if (watchId !== 0) {
     out[at++] = WATCH_ID_TAG;
@@ -103,6 +117,19 @@ export function encodeWatchResponse(fields: Omit<rpc.WatchResponseInit, 'events'
     at += b.length;
   }
   return out;
+}
+
+function writePrefix(frame: Buffer, size: number): void {
+  frame[0] = 0; // not compressed
+  frame.writeUInt32BE(size, 1);
+}
+
+function withPrefix(message: Buffer, prefix: number): Buffer {
+  if (prefix === 0) return message;
+  const frame = Buffer.allocUnsafe(prefix + message.length);
+  writePrefix(frame, message.length);
+  message.copy(frame, prefix);
+  return frame;
 }
 
 /** Any response, through protobufjs's writer (control responses: created, canceled, compacted). */

@@ -1,13 +1,15 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Logger } from 'pino';
 import { canRange } from '../auth/guard.js';
 import * as rpc from '../gen/etcdserverpb.js';
 import type { AuthStore } from '../auth/auth-store.js';
+import type { MvccEvent } from '../mvcc/types.js';
 import { WatchStream, type WatchCreateRequest, type WatchFilter, type WatchHub, type WatchResponse } from '../watch/index.js';
 import { ERR } from './errors.js';
 import { credentialsOf } from './handler.js';
 import { makeHeader, type HeaderSource } from './header.js';
-import { encodeWatchResponse } from './watch-encoding.js';
+import { encodeWatchFrame, encodeWatchResponse } from './watch-encoding.js';
 
 function toCreate(r: rpc.WatchCreateRequest): WatchCreateRequest {
   const filters: WatchFilter[] = [];
@@ -38,6 +40,28 @@ export interface WatchDeps {
   wrapSend?: (send: WatchSend) => WatchSend;
   /** --experimental-watch-progress-notify-interval (etcd's 10 minutes when absent). */
   progressIntervalMs?: number;
+  /** A call's HTTP/2 stream, to write responses to past grpc-js (raw-stream-tap.ts), and the count of them. */
+  direct?: { streamOf(md: grpc.Metadata): ServerHttp2Stream | undefined; sent(): void };
+}
+
+type ResponseFields = Omit<rpc.WatchResponseInit, 'events'>;
+
+/** Writes a response; false asks the caller to wait for 'drain'. */
+type ResponseWriter = (fields: ResponseFields, events: readonly MvccEvent[]) => boolean;
+
+/**
+ * Responses as gRPC frames straight to the call's HTTP/2 stream, in the order written. grpc-js
+ * sent the response headers first (sendMetadata), and ends the call with its trailers later.
+ */
+function directWriter(call: grpc.ServerDuplexStream<rpc.WatchRequest, Buffer>, raw: ServerHttp2Stream, sent: () => void): ResponseWriter {
+  call.sendMetadata(new grpc.Metadata());
+  // grpc-js listens for one 'error' only; a write racing the stream's end must not add an unheard one.
+  raw.on('error', () => undefined);
+  return (fields, events) => {
+    if (raw.destroyed || raw.closed || raw.writableEnded) return true; // the call's close handlers tidy up
+    sent();
+    return raw.write(encodeWatchFrame(fields, events));
+  };
 }
 
 // etcdserverpb.Watch: one WatchStream per gRPC stream; gRPC flow control pauses it.
@@ -45,36 +69,34 @@ export function watchService(d: WatchDeps, logger: Logger): { handlers: grpc.Unt
   const open = new Set<WatchStream>();
 
   const watch: grpc.handleBidiStreamingCall<rpc.WatchRequest, Buffer> = (call) => {
+    const raw = d.direct?.streamOf(call.metadata);
+    const respond: ResponseWriter =
+      raw !== undefined && d.direct !== undefined
+        ? directWriter(call, raw, d.direct.sent)
+        : (fields, events) => call.write(encodeWatchResponse(fields, events));
     const write: WatchSend = (resp) =>
-      call.write(
-        encodeWatchResponse(
-          {
-            header: makeHeader(d.header, resp.revision),
-            watch_id: resp.watchId,
-            created: resp.created,
-            canceled: resp.canceled,
-            compact_revision: resp.compactRevision,
-            cancel_reason: resp.cancelReason,
-            fragment: resp.fragment,
-          },
-          resp.events,
-        ),
+      respond(
+        {
+          header: makeHeader(d.header, resp.revision),
+          watch_id: resp.watchId,
+          created: resp.created,
+          canceled: resp.canceled,
+          compact_revision: resp.compactRevision,
+          cancel_reason: resp.cancelReason,
+          fragment: resp.fragment,
+        },
+        resp.events,
       );
     const send = d.wrapSend?.(write) ?? write;
     const stream = new WatchStream(d.hub, send, { progressIntervalMs: d.progressIntervalMs });
     open.add(stream);
-    call.on('drain', () => stream.resume());
+    (raw ?? call).on('drain', () => stream.resume());
     call.on('data', (req: rpc.WatchRequest) => {
       if (req.create_request !== undefined) {
         // A watcher the user may not read is created and cancelled at once, as etcd answers it.
         const c = req.create_request;
         if (canRange(d.auth, credentialsOf(call.metadata), c) !== undefined) {
-          call.write(
-            encodeWatchResponse(
-              { header: makeHeader(d.header), watch_id: c.watch_id, created: true, canceled: true, cancel_reason: ERR.permissionDenied.message },
-              [],
-            ),
-          );
+          respond({ header: makeHeader(d.header), watch_id: c.watch_id, created: true, canceled: true, cancel_reason: ERR.permissionDenied.message }, []);
           return;
         }
         stream.create(toCreate(c));

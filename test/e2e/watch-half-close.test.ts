@@ -11,6 +11,13 @@ import { waitFor } from '../support/proc.js';
 
 const pre = prereqs({ etcd: true });
 
+/** grpc_server_msg_sent_total for Watch, as the member's /metrics counts it. */
+async function watchMessagesSent(node: NodeHandle): Promise<number> {
+  const text = await (await fetch(`${node.clientUrl}/metrics`, { signal: AbortSignal.timeout(20_000) })).text();
+  const line = text.split('\n').find((l) => l.startsWith('grpc_server_msg_sent_total{') && l.includes('grpc_method="Watch"'));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 async function eventsAfterHalfClose(node: NodeHandle): Promise<string[]> {
   const client = new grpc.Client(node.endpoint, grpc.credentials.createInsecure());
   const d = rpc.WatchService.Watch;
@@ -52,5 +59,14 @@ describe.skipIf(pre.skip)('a half-closed Watch stream', () => {
     const [etcd, raftkv] = nodes();
     expect(await eventsAfterHalfClose(etcd)).toEqual(['one', 'two']);
     expect(await eventsAfterHalfClose(raftkv)).toEqual(['one', 'two']);
+  });
+
+  it('counts the responses it sent in grpc_server_msg_sent_total, as etcd 3.4 does', async () => {
+    for (const node of nodes()) {
+      const before = await watchMessagesSent(node);
+      await eventsAfterHalfClose(node);
+      // the created response and the two events
+      expect(await watchMessagesSent(node), node.name).toBeGreaterThanOrEqual(before + 3);
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { JsonGateway } from '../gateway/gateway.js';
 import type { ListenAddress } from '../h2/client-front.js';
 import { API_VERSION } from '../maintenance-service.js';
-import { grpcHandledInterceptor } from '../metrics/grpc-metrics.js';
+import { grpcMetrics } from '../metrics/grpc-metrics.js';
 import { metricsRegistry, type Metrics } from '../metrics/metrics.js';
 import type { TlsSettings } from '../../tls/settings.js';
 import { Console, type ConsoleDeps } from '../console/console.js';
@@ -39,6 +39,8 @@ export interface ClientHttpDeps {
 
 export class ClientHttp {
   readonly interceptor: grpc.ServerInterceptor;
+  /** Counts a stream message sent past grpc-js, for grpc_server_msg_sent_total. */
+  readonly countSent: (path: string) => void;
   private readonly gateway: JsonGateway;
   private readonly front: HttpFront;
   private readonly console: Console | undefined;
@@ -51,7 +53,9 @@ export class ClientHttp {
     this.gateway = new JsonGateway(deps.maxRequestBytes);
     // etcd labels its cluster version major.minor.
     const registry = metricsRegistry(deps.metrics, { server: API_VERSION, cluster: CLUSTER_VERSION.replace(/\.0$/, '') });
-    this.interceptor = grpcHandledInterceptor(registry);
+    const grpcCounts = grpcMetrics(registry);
+    this.interceptor = grpcCounts.interceptor;
+    this.countSent = grpcCounts.countSent;
     const healthy = (): boolean => deps.metrics.hasLeader() && deps.alarmCount() === 0;
     this.console = deps.console === undefined ? undefined : new Console(deps.console, registry, logger);
     this.front = new HttpFront({

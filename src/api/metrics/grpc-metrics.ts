@@ -38,8 +38,15 @@ interface MethodCounts {
   handled: number[];
 }
 
-/** A server interceptor that counts every call into `registry`. */
-export function grpcHandledInterceptor(registry: Registry): grpc.ServerInterceptor {
+export interface GrpcMetrics {
+  /** Counts every call. */
+  interceptor: grpc.ServerInterceptor;
+  /** Counts a message a handler sent past grpc-js (raw-stream-tap.ts) on a call to `path`. */
+  countSent(path: string): void;
+}
+
+/** go-grpc-prometheus's server counters in `registry`. */
+export function grpcMetrics(registry: Registry): GrpcMetrics {
   const methods = new Map<string, MethodCounts>();
   const labelNames = ['grpc_method', 'grpc_service', 'grpc_type'];
   const counter = (name: string, help: string, value: (m: MethodCounts) => number): void => {
@@ -81,7 +88,7 @@ export function grpcHandledInterceptor(registry: Registry): grpc.ServerIntercept
     }
     return m;
   };
-  return (descriptor, call) => {
+  const interceptor: grpc.ServerInterceptor = (descriptor, call) => {
     const m = countsOf(descriptor);
     m.started++;
     return new grpc.ServerInterceptingCall(call, {
@@ -102,5 +109,12 @@ export function grpcHandledInterceptor(registry: Registry): grpc.ServerIntercept
         next(status);
       },
     });
+  };
+  return {
+    interceptor,
+    countSent: (path) => {
+      const m = methods.get(path);
+      if (m !== undefined) m.sent++;
+    },
   };
 }
