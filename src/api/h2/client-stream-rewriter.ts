@@ -14,6 +14,8 @@ const FRAME_HEADER_SIZE = 9;
 const TYPE_HEADERS = 0x1;
 const TYPE_SETTINGS = 0x4;
 const TYPE_PUSH_PROMISE = 0x5;
+const TYPE_PING = 0x6;
+const PING_PAYLOAD = 8;
 const TYPE_CONTINUATION = 0x9;
 const FLAG_ACK = 0x1;
 const FLAG_END_HEADERS = 0x4;
@@ -70,6 +72,13 @@ export class ClientStreamRewriter {
    * SETTINGS frame the front sent itself (connection-probe.ts), which nghttp2 never sent.
    */
   dropSettingsAck = false;
+  /**
+   * While set, each PING the client sends is taken out of the stream and handed here to be
+   * answered (connection-probe.ts, before nghttp2 has the connection).
+   */
+  answerPings: ((payload: Buffer) => void) | null = null;
+  /** A PING split across reads went through unanswered: only nghttp2 can answer it now. */
+  pingPassedThrough = false;
 
   constructor(maxTableSize = 4096) {
     this.hpack = new HeaderBlockRewriter(maxTableSize);
@@ -154,6 +163,17 @@ export class ClientStreamRewriter {
             if (inChunk) cutRun(headerStart);
             runStart = pos; // a split header was held in `partial` and is simply not emitted
             break;
+          }
+          if (this.answerPings !== null && type === TYPE_PING && (flags & FLAG_ACK) === 0) {
+            if (inChunk && fits && length === PING_PAYLOAD) {
+              cutRun(headerStart);
+              const payload = Buffer.from(chunk.subarray(pos, pos + PING_PAYLOAD));
+              pos += PING_PAYLOAD;
+              runStart = pos;
+              this.answerPings(payload);
+              break;
+            }
+            this.pingPassedThrough = true; // and on as any other frame
           }
           if (type === TYPE_HEADERS && inChunk && fits && (flags & FLAG_END_HEADERS) !== 0) {
             // Fast path: a whole single-frame block inside this chunk.

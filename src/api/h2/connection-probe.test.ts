@@ -117,6 +117,61 @@ describe('connection probe', () => {
     }
   });
 
+  it("answers a client's PINGs while it waits for the first request, and still hands over the native socket", async () => {
+    outcomes.length = 0;
+    sessionErrors.length = 0;
+    const sock = net.connect(port, '127.0.0.1');
+    sock.on('error', () => undefined);
+    let received = Buffer.alloc(0);
+    sock.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+    const waitFor = async (what: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      sock.write(Buffer.concat([PREFACE, settings()]));
+      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.SETTINGS && f.flags === 0));
+      sock.write(frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)));
+      // Longer than a client dialling many connections before its first request may take.
+      await new Promise((r) => setTimeout(r, 600));
+      const payload = Buffer.from('keepaliv');
+      sock.write(frame(FRAME.PING, 0, 0, payload));
+      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.PING));
+      const ack = parseFrames(received).find((f) => f.type === FRAME.PING);
+      expect(ack?.flags).toBe(0x1);
+      expect(ack?.payload.equals(payload)).toBe(true);
+      expect(outcomes).toEqual([]); // still deciding
+      const block = Buffer.concat([indexed(2), indexed(6), indexed(4), literal('without', 1, '127.0.0.1:2379')]);
+      sock.write(headers(1, block, FLAG.END_HEADERS | FLAG.END_STREAM));
+      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.DATA && f.streamId === 1));
+      expect(parseFrames(received).find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString()).toBe('127.0.0.1:2379');
+      expect(outcomes).toEqual(['native']);
+      // nghttp2 never saw the PING the probe answered: exactly one PING ACK went out.
+      expect(parseFrames(received).filter((f) => f.type === FRAME.PING)).toHaveLength(1);
+      expect(sessionErrors).toEqual([]);
+    } finally {
+      sock.destroy();
+    }
+  });
+
+  it('ends a connection that floods PINGs while the probe waits', async () => {
+    outcomes.length = 0;
+    const closed = await new Promise<boolean>((resolve) => {
+      const sock = net.connect(port, '127.0.0.1', () => sock.write(Buffer.concat([PREFACE, settings()])));
+      let flooded = false;
+      sock.on('data', () => {
+        if (flooded) return;
+        flooded = true; // the probe's SETTINGS: it is listening for PINGs now
+        const pings = Array.from({ length: 100 }, (_, i) => frame(FRAME.PING, 0, 0, Buffer.alloc(8, i)));
+        sock.write(Buffer.concat([frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)), ...pings]));
+      });
+      sock.on('error', () => undefined);
+      sock.on('close', () => resolve(true));
+    });
+    expect(closed).toBe(true);
+    expect(outcomes).toEqual([]);
+  });
+
   describe('a CONTINUATION flood ends the connection, whichever path it takes', () => {
     const prelude = (authority: string): Buffer => Buffer.concat([indexed(3), indexed(6), indexed(4), literal('without', 1, authority)]);
     const empty = frame(FRAME.CONTINUATION, 0, 3, Buffer.alloc(0));
