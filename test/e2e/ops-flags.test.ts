@@ -123,6 +123,11 @@ describe('a member with the operator flags', () => {
     try {
       let pings = 0;
       session.on('ping', () => pings++);
+      // The client port hands a connection to HTTP/2 at its first request (connection-probe.ts;
+      // an idle one after 10 s), so ask something first: any answer will do.
+      const req = session.request({ ':path': '/', ':method': 'GET' });
+      req.on('error', () => undefined);
+      req.resume();
       // The server's SETTINGS may come in two frames (nghttp2's defaults, then grpc-js's).
       await waitFor('SETTINGS_MAX_CONCURRENT_STREAMS 100', () => (session.remoteSettings.maxConcurrentStreams === 100 ? true : undefined), 5000);
       // etcd's default interval is 2 hours: a ping at all shows the flag took effect.
