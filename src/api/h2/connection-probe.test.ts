@@ -85,32 +85,38 @@ describe('connection probe', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nGET \/health HTTP\/1\.1/);
   });
 
-  it('sends a server preface to a client that waits for one (gRPC-Go), and swallows its ACK', async () => {
-    outcomes.length = 0;
-    sessionErrors.length = 0;
+  /** A raw connection: what it received so far, and a poll for a condition on it. */
+  const rawClient = (): { sock: net.Socket; frames: () => ReturnType<typeof parseFrames>; waitFor: (what: () => boolean) => Promise<void> } => {
     const sock = net.connect(port, '127.0.0.1');
     sock.on('error', () => undefined);
     let received = Buffer.alloc(0);
     sock.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
+    const waitFor = async (what: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 5000;
+      while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    return { sock, frames: () => parseFrames(received), waitFor };
+  };
+
+  it('sends a server preface to a client that waits for one (gRPC-Go), and swallows its ACK', async () => {
+    outcomes.length = 0;
+    sessionErrors.length = 0;
+    const { sock, frames, waitFor } = rawClient();
     try {
       sock.write(Buffer.concat([PREFACE, settings()]));
-      const waitFor = async (what: () => boolean): Promise<void> => {
-        const deadline = Date.now() + 5000;
-        while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      };
-      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.SETTINGS && f.flags === 0));
-      expect(parseFrames(received)[0]?.type).toBe(FRAME.SETTINGS);
+      await waitFor(() => frames().some((f) => f.type === FRAME.SETTINGS && f.flags === 0));
+      expect(frames()[0]?.type).toBe(FRAME.SETTINGS);
       // ACK the probe's SETTINGS, then ask for something.
       const block = Buffer.concat([indexed(2), indexed(6), indexed(4), literal('without', 1, '127.0.0.1:2379')]);
       sock.write(Buffer.concat([frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)), headers(1, block, FLAG.END_HEADERS | FLAG.END_STREAM)]));
-      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.DATA && f.streamId === 1));
-      const body = parseFrames(received).find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString();
+      await waitFor(() => frames().some((f) => f.type === FRAME.DATA && f.streamId === 1));
+      const body = frames().find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString();
       expect(body).toBe('127.0.0.1:2379');
       expect(outcomes).toEqual(['native']);
       // nghttp2's own SETTINGS, ACKed now: it must take that as the answer to its frame, not as a stray one.
       sock.write(frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)));
       await new Promise((r) => setTimeout(r, 100));
-      expect(parseFrames(received).some((f) => f.type === 0x7)).toBe(false); // no GOAWAY
+      expect(frames().some((f) => f.type === 0x7)).toBe(false); // no GOAWAY
       expect(sessionErrors).toEqual([]);
     } finally {
       sock.destroy();
@@ -120,34 +126,27 @@ describe('connection probe', () => {
   it("answers a client's PINGs while it waits for the first request, and still hands over the native socket", async () => {
     outcomes.length = 0;
     sessionErrors.length = 0;
-    const sock = net.connect(port, '127.0.0.1');
-    sock.on('error', () => undefined);
-    let received = Buffer.alloc(0);
-    sock.on('data', (d: Buffer) => (received = Buffer.concat([received, d])));
-    const waitFor = async (what: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 5000;
-      while (!what() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    };
+    const { sock, frames, waitFor } = rawClient();
     try {
       sock.write(Buffer.concat([PREFACE, settings()]));
-      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.SETTINGS && f.flags === 0));
+      await waitFor(() => frames().some((f) => f.type === FRAME.SETTINGS && f.flags === 0));
       sock.write(frame(FRAME.SETTINGS, 0x1, 0, Buffer.alloc(0)));
       // Longer than a client dialling many connections before its first request may take.
       await new Promise((r) => setTimeout(r, 600));
       const payload = Buffer.from('keepaliv');
       sock.write(frame(FRAME.PING, 0, 0, payload));
-      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.PING));
-      const ack = parseFrames(received).find((f) => f.type === FRAME.PING);
+      await waitFor(() => frames().some((f) => f.type === FRAME.PING));
+      const ack = frames().find((f) => f.type === FRAME.PING);
       expect(ack?.flags).toBe(0x1);
       expect(ack?.payload.equals(payload)).toBe(true);
       expect(outcomes).toEqual([]); // still deciding
       const block = Buffer.concat([indexed(2), indexed(6), indexed(4), literal('without', 1, '127.0.0.1:2379')]);
       sock.write(headers(1, block, FLAG.END_HEADERS | FLAG.END_STREAM));
-      await waitFor(() => parseFrames(received).some((f) => f.type === FRAME.DATA && f.streamId === 1));
-      expect(parseFrames(received).find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString()).toBe('127.0.0.1:2379');
+      await waitFor(() => frames().some((f) => f.type === FRAME.DATA && f.streamId === 1));
+      expect(frames().find((f) => f.type === FRAME.DATA && f.streamId === 1)?.payload.toString()).toBe('127.0.0.1:2379');
       expect(outcomes).toEqual(['native']);
       // nghttp2 never saw the PING the probe answered: exactly one PING ACK went out.
-      expect(parseFrames(received).filter((f) => f.type === FRAME.PING)).toHaveLength(1);
+      expect(frames().filter((f) => f.type === FRAME.PING)).toHaveLength(1);
       expect(sessionErrors).toEqual([]);
     } finally {
       sock.destroy();
