@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import type { Entry as LogEntry, EntryType, HardState } from '../raft/types.js';
 
 // The durable Raft log: entries, hard state and the compaction point, in their own SQLite file.
-// Every save() is one transaction with synchronous=FULL, so it is fsync'd when save() returns:
-// that is the persistence Raft requires before a vote, an append ack or a client reply.
+// Every save() that writes is one transaction with synchronous=FULL, so it is fsync'd when save()
+// returns: that is the persistence Raft requires before a vote, an append ack or a client reply.
 
 /** Raft's own entry and hard state types: this log stores exactly what the Raft core hands out. */
 export type { LogEntry, EntryType, HardState };
@@ -39,8 +39,9 @@ export class DurableLog {
   private last: number;
   private snapIndex: number;
   private snapTerm: number;
+  /** The hard state Raft last handed over; `stored` is what the file holds (its commit may lag). */
   private hs: HardState;
-  private syncing = true;
+  private stored: HardState;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -67,6 +68,7 @@ export class DurableLog {
       vote: BigInt(meta.get('hs_vote') ?? '0'),
       commit: Number(meta.get('hs_commit') ?? '0'),
     };
+    this.stored = { ...this.hs };
     const bounds = this.db.prepare('SELECT max(idx) AS hi FROM entries').get() as { hi: number | null };
     this.first = this.snapIndex + 1;
     this.last = bounds.hi ?? this.snapIndex;
@@ -107,29 +109,39 @@ export class DurableLog {
 
   /**
    * Durably writes the hard state and appends entries, replacing any held entries at or after
-   * entries[0].index (a leader's log overrides a conflicting suffix). With `sync` (the default) it
-   * returns after fsync; without it (only the commit index moved, which Raft can recover) the write
-   * reaches the OS but not necessarily the disk.
+   * entries[0].index (a leader's log overrides a conflicting suffix), and returns after fsync.
+   *
+   * Without `sync` only the commit index moved (Raft's MustSync is false exactly then). That save
+   * writes nothing: the new commit index rides with the next synced save, or with close(). A crash
+   * meanwhile leaves an older commit index, which is safe (never ahead of what committed): on
+   * restart the core commits up to the state machine's applied index and learns the rest from the
+   * leader, as with etcd's unsynced hard state. This spares every member a transaction per write.
    */
   save(hardState: HardState | undefined, entries: readonly LogEntry[], sync = true): void {
     if (hardState === undefined && entries.length === 0) return;
-    if (sync !== this.syncing) {
-      this.db.pragma(sync ? 'synchronous = FULL' : 'synchronous = NORMAL');
-      this.syncing = sync;
+    if (!sync && entries.length === 0 && hardState !== undefined) {
+      this.hs = { ...hardState };
+      return;
     }
+    const next = hardState ?? this.hs;
     this.db.transaction(() => {
       const head = entries[0];
       if (head !== undefined && head.index <= this.last) this.deleteFrom.run(head.index);
       for (const e of entries) this.insertEntry.run(e.index, e.term, TYPE_CODE[e.type], Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength));
-      if (hardState !== undefined) {
-        this.putMeta.run('hs_term', String(hardState.term));
-        this.putMeta.run('hs_vote', String(hardState.vote));
-        this.putMeta.run('hs_commit', String(hardState.commit));
-      }
+      this.writeHardState(next);
     })();
     const tail = entries[entries.length - 1];
     if (tail !== undefined) this.last = tail.index;
-    if (hardState !== undefined) this.hs = { ...hardState };
+    this.hs = { ...next };
+  }
+
+  /** Writes the fields of `hs` that differ from what the file holds (usually the commit index alone). */
+  private writeHardState(hs: HardState): void {
+    const stored = this.stored;
+    if (hs.term !== stored.term) this.putMeta.run('hs_term', String(hs.term));
+    if (hs.vote !== stored.vote) this.putMeta.run('hs_vote', String(hs.vote));
+    if (hs.commit !== stored.commit) this.putMeta.run('hs_commit', String(hs.commit));
+    this.stored = { ...hs };
   }
 
   /** Drops entries up to and including `index`, remembering its term as the compaction point. */
@@ -176,6 +188,8 @@ export class DurableLog {
   }
 
   close(): void {
+    // A commit index held back by an unsynced save; no fsync is needed (see save()).
+    if (this.hs.commit !== this.stored.commit && this.db.open) this.writeHardState(this.hs);
     this.db.close();
   }
 }
