@@ -2,7 +2,7 @@
 # Side-by-side benchmark: a three-node raftkv cluster and a three-node etcd 3.4 cluster, started
 # the same way on loopback, each driven by `etcdctl check perf` and scripts/bench.ts in turn.
 # Usage: npm run build && scripts/bench-compare.sh [perf-load: s|m|l] [bench total]
-# Needs /usr/bin/etcd and /usr/bin/etcdctl (Debian etcd-server, etcd-client).
+# Needs /usr/bin/etcd and /usr/bin/etcdctl (Debian etcd-server, etcd-client) and /usr/bin/time (time).
 # REWRITE_PATH=1: raftkv runs check perf a second time through http:// endpoints (the :authority
 # rewrite path of the client port) after the first (native sockets).
 # PROFILE_DIR=/some/dir: raftkv members run with node --cpu-prof and leave their profiles (one per
@@ -54,6 +54,35 @@ rss() { # resident memory of the running cluster's processes, MiB each
   for p in "${PIDS[@]}"; do echo -n "$(( $(awk '/VmRSS/ {print $2}' /proc/$p/status) / 1024 )) "; done
 }
 
+cpu_ms() { # user + system CPU the cluster's processes have used so far, ms
+  local ticks=0 p
+  for p in "${PIDS[@]}"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+
+# Runs a load and prints its output, then the CPU it cost per operation: the three members together
+# and the client. On 2 cores this, not the throughput of one run, is the steadier figure.
+# $1 = operations the load performs ("check" = read from check perf's writes/s), rest = command.
+measure() {
+  local ops=$1 before after
+  shift
+  before=$(cpu_ms)
+  /usr/bin/time -f "%U %S" -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || true
+  after=$(cpu_ms)
+  if [ "$ops" = check ]; then
+    tr '\r' '\n' <"$WORK/out" | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true
+    local rate
+    rate=$(grep -o '[0-9]* writes/s' "$WORK/out" | grep -o '^[0-9]*' | head -1 || true)
+    ops=$(( ${rate:-0} * 60 ))
+  else
+    cat "$WORK/out"
+  fi
+  [ "$ops" -gt 0 ] || return 0
+  # The last line: time(1) puts "Command exited with non-zero status" first when check perf fails.
+  tail -n 1 "$WORK/time" | awk -v s=$((after - before)) -v n="$ops" \
+    '{printf "  CPU per operation: members %.0f us, client %.0f us\n", s * 1000 / n, ($1 + $2) * 1e6 / n}'
+}
+
 # The bench loads run first, on a fresh cluster; check perf runs last, because it leaves ~200k
 # deleted keys behind, after which etcd 3.4's reads slow down by two orders of magnitude.
 run_suite() { # $1 = kind
@@ -61,13 +90,13 @@ run_suite() { # $1 = kind
   echo "===== $kind ($(date -u +%H:%M:%S), load average $(cut -d' ' -f1-3 /proc/loadavg)) ====="
   for op in put range range-s txn; do
     echo "--- bench $op"
-    node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
+    measure "$TOTAL" node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op "$op" --clients 32 --concurrency 4 --total "$TOTAL" --val-size 256
   done
-  echo "--- bench watch"
-  node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
+  echo "--- bench watch (CPU per put, each delivered to 200 watchers)"
+  measure 1000 node dist-dev/scripts/bench.js --endpoints "$ENDPOINTS" --op watch --clients 8 --watchers 200 --total 1000
   echo "--- etcdctl check perf --load=$LOAD"
   # A failed latency bound is printed without a PASS/FAIL prefix ("Slowest request took too long: ...").
-  ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD" 2>&1 | tr '\r' '\n' | grep -E '^(PASS|FAIL|Slowest|Stddev)' || true
+  measure check env ETCDCTL_API=3 etcdctl --endpoints="$ENDPOINTS" check perf --load="$LOAD"
   echo "--- RSS after check perf (MiB per node): $(rss)"
   if [ "$kind" = raftkv ] && [ -n "${REWRITE_PATH:-}" ]; then
     # etcdctl sends an endpoint given as http://host:port as its :authority, which nghttp2 refuses:
