@@ -3,6 +3,7 @@
 // fragmented revisions are merged back into one response.
 import * as grpc from '@grpc/grpc-js';
 import type * as rpc from '../gen/etcdserverpb.js';
+import { appendAll } from '../util/append-all.js';
 import { EtcdClientError, toClientError } from './errors.js';
 import { resolveRange, type KeyLike, type RangeSpec } from './key-range.js';
 
@@ -144,11 +145,11 @@ export class Watch implements AsyncIterable<rpc.WatchResponse> {
     }
     if (r.fragment) {
       if (this.partial === undefined) this.partial = { ...r, events: [...r.events] };
-      else this.partial.events.push(...r.events);
+      else appendAll(this.partial.events, r.events);
       return;
     }
     if (this.partial !== undefined) {
-      this.partial.events.push(...r.events);
+      appendAll(this.partial.events, r.events);
       r = { ...r, events: this.partial.events };
       this.partial = undefined;
     }

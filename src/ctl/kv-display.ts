@@ -1,5 +1,6 @@
 // How put / get / del / txn responses print in each output format.
 import * as rpc from '../gen/etcdserverpb.js';
+import { appendAll } from '../util/append-all.js';
 import { fieldsDel, fieldsGet, fieldsPut, fieldsTxn } from './format/fields.js';
 import { protoJson, RawJson } from './format/json.js';
 import { deleteLines, getLines, putLines, type KvStyle } from './format/kv.js';
@@ -45,9 +46,9 @@ function txnLines(g: Globals, r: rpc.TxnResponse): Line[] {
   const out: Line[] = [r.succeeded ? 'SUCCESS' : 'FAILURE'];
   for (const op of r.responses) {
     out.push('');
-    if (op.response_delete_range !== undefined) out.push(...deleteLines(op.response_delete_range, style(g)));
-    else if (op.response_put !== undefined) out.push(...putLines(op.response_put, style(g)));
-    else if (op.response_range !== undefined) out.push(...getLines(op.response_range, style(g)));
+    if (op.response_delete_range !== undefined) appendAll(out, deleteLines(op.response_delete_range, style(g)));
+    else if (op.response_put !== undefined) appendAll(out, putLines(op.response_put, style(g)));
+    else if (op.response_range !== undefined) appendAll(out, getLines(op.response_range, style(g)));
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { decodeConfChange } from '../raft/index.js';
 import type { Lessor } from '../lease/lessor.js';
 import type { MvccStore } from '../mvcc/store.js';
 import type { MvccEvent } from '../mvcc/types.js';
+import { appendAll } from '../util/append-all.js';
 import { toDeleteRange, toPut, toTxn } from '../wire/requests.js';
 import type { Alarms } from './alarms.js';
 import { applyStateWriter, ensureApplyState, readApplyState, type ApplyPoint } from './apply-state.js';
@@ -136,19 +137,19 @@ export class Applier {
     if (req.put !== undefined) {
       const r = store.put(toPut(req.put));
       if (!r.ok) return fail(r.error);
-      events.push(...r.value.events);
+      appendAll(events, r.value.events);
       return ok({ revision: r.value.revision, value: { type: 'put', put: r.value.result } });
     }
     if (req.delete_range !== undefined) {
       const r = store.deleteRange(toDeleteRange(req.delete_range));
       if (!r.ok) return fail(r.error);
-      events.push(...r.value.events);
+      appendAll(events, r.value.events);
       return ok({ revision: r.value.revision, value: { type: 'delete', deleteRange: r.value.result } });
     }
     if (req.txn !== undefined) {
       const r = store.txn(toTxn(req.txn));
       if (!r.ok) return fail(r.error);
-      events.push(...r.value.events);
+      appendAll(events, r.value.events);
       return ok({ revision: r.value.revision, value: { type: 'txn', txn: r.value.result } });
     }
     if (req.compaction !== undefined) {
@@ -167,7 +168,7 @@ export class Applier {
       if (!this.lessor.exists(id)) return fail({ kind: 'lease_not_found' });
       const r = store.revokeLease(id);
       this.lessor.revoke(id);
-      events.push(...r.events);
+      appendAll(events, r.events);
       return ok({ revision: r.revision, value: { type: 'lease_revoke' } });
     }
     if (req.alarm !== undefined) {

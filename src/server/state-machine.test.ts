@@ -47,4 +47,25 @@ describe('state machine', () => {
     expect(reopened.store.get(Buffer.from('k'))?.version).toBe(1);
     await reopened.close();
   });
+
+  // More events than a spread call takes as arguments (~100,000 here): applying them once made every
+  // member fail the same entry with RangeError, and fail it again after each restart.
+  it('applies a Txn and a DeleteRange that each touch 200,000 keys', async () => {
+    const sm = open();
+    const n = 200_000;
+    const key = (i: number): Buffer => Buffer.from(`big/${String(i).padStart(6, '0')}`);
+    const success = Array.from({ length: n }, (_, i) => ({ request_put: { key: key(i), value: Buffer.from('v') } }));
+    const txn = InternalRequest.encode({ ID: 1n, txn: { compare: [], success, failure: [] } }).finish();
+    const del = InternalRequest.encode({ ID: 2n, delete_range: { key: Buffer.from('big/'), range_end: Buffer.from('big0') } }).finish();
+    const put = sm.apply([{ index: 1, term: 1, type: 'normal', data: txn }]);
+    expect(put.applied[0]?.result.ok).toBe(true);
+    expect(put.events.length).toBe(n);
+    const gone = sm.apply([{ index: 2, term: 1, type: 'normal', data: del }]);
+    expect(gone.applied[0]?.result.ok).toBe(true);
+    expect(gone.events.length).toBe(n);
+    expect(gone.events.every((e) => e.type === 'delete')).toBe(true);
+    expect(sm.store.get(key(0))).toBeUndefined();
+    expect(sm.appliedIndex()).toBe(2);
+    await sm.close();
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import type { ConfState, Entry, HardState, Snapshot, Storage, StorageError } from '../raft/index.js';
+import { appendAll } from '../util/append-all.js';
 import type { DurableLog } from './durable-log.js';
 
 // Raft's view of the durable log, with the recent tail cached in memory: the leader reads the
@@ -77,7 +78,7 @@ export class RaftStorage implements Storage {
     const head = this.cache[0];
     if (head === undefined || first.index < head.index || first.index > head.index + this.cache.length) this.cache = [];
     else this.cache.length = first.index - head.index;
-    this.cache.push(...entries);
+    appendAll(this.cache, entries);
     if (this.cache.length > CACHE_ENTRIES) this.cache = this.cache.slice(this.cache.length - CACHE_ENTRIES);
   }
 
